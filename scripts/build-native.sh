@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures (once) and builds the native core, CLI, tests and benchmark into build/native.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="${NEURITE_BUILD_DIR:-$root/build/native}"
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" --parallel "$(nproc)"

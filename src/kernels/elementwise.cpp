@@ -1,0 +1,88 @@
+#include "kernels/elementwise.hpp"
+
+#include <algorithm>
+
+#include "kernels/simd_map.hpp"
+
+namespace neurite::kernels {
+
+void add_row_bias(float* y, const float* bias, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r)
+    zip_inplace(bias, y + r * cols, cols, [](auto b, auto v) { return v + b; });
+}
+
+void accumulate_column_sums(const float* x, std::size_t rows, std::size_t cols, float* out) {
+  for (std::size_t r = 0; r < rows; ++r)
+    zip_inplace(x + r * cols, out, cols, [](auto v, auto acc) { return acc + v; });
+}
+
+void relu(float* x, std::size_t n) {
+  map_inplace(x, n, [](auto v) { return xsimd::max(v, FloatBatch(0.0f)); });
+}
+
+void relu_backward(const float* y, float* dy, std::size_t n) {
+  zip_inplace(y, dy, n, [](auto out, auto g) { return xsimd::select(out > FloatBatch(0.0f), g, FloatBatch(0.0f)); });
+}
+
+void sigmoid(float* x, std::size_t n) {
+  // 1 / (1 + e^-x): e^-x overflows to inf for x < -88 and the quotient is then exactly 0, as it should be
+  map_inplace(x, n, [](auto v) { return FloatBatch(1.0f) / (FloatBatch(1.0f) + xsimd::exp(-v)); });
+}
+
+void sigmoid_backward(const float* y, float* dy, std::size_t n) {
+  zip_inplace(y, dy, n, [](auto out, auto g) { return g * out * (FloatBatch(1.0f) - out); });
+}
+
+void tanh(float* x, std::size_t n) {
+  map_inplace(x, n, [](auto v) { return xsimd::tanh(v); });
+}
+
+void tanh_backward(const float* y, float* dy, std::size_t n) {
+  zip_inplace(y, dy, n, [](auto out, auto g) { return g * (FloatBatch(1.0f) - out * out); });
+}
+
+void softmax_rows(float* x, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* row = x + r * cols;
+    const FloatBatch shift(*std::max_element(row, row + cols));
+    map_inplace(row, cols, [&](auto v) { return xsimd::exp(v - shift); });
+    float total = 0.0f;
+    for (std::size_t c = 0; c < cols; ++c) total += row[c];
+    scale(row, cols, 1.0f / total);
+  }
+}
+
+void softmax_backward_rows(const float* y, float* dy, std::size_t rows, std::size_t cols) {
+  // dx = y ⊙ (dy − ⟨dy, y⟩), row by row
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* yr = y + r * cols;
+    float* gr = dy + r * cols;
+    const FloatBatch dot(zip_sum(yr, gr, cols, [](auto a, auto b) { return a * b; }));
+    zip_inplace(yr, gr, cols, [&](auto out, auto g) { return out * (g - dot); });
+  }
+}
+
+void scale(float* x, std::size_t n, float factor) {
+  const FloatBatch f(factor);
+  map_inplace(x, n, [&](auto v) { return v * f; });
+}
+
+void multiply(const float* a, float* out, std::size_t n) {
+  zip_inplace(a, out, n, [](auto x, auto o) { return o * x; });
+}
+
+void axpy(float alpha, const float* x, float* y, std::size_t n) {
+  const FloatBatch a(alpha);
+  zip_inplace(x, y, n, [&](auto v, auto acc) { return xsimd::fma(a, v, acc); });
+}
+
+float sum_of_squares(const float* x, std::size_t n) {
+  return zip_sum(x, x, n, [](auto a, auto b) { return a * b; });
+}
+
+void bytes_to_float(const std::uint8_t* in, float* out, std::size_t n, float divisor) {
+  // a plain loop: g++ and clang vectorise the widening conversion and the division themselves
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]) / divisor;
+}
+
+}  // namespace neurite::kernels

@@ -1,0 +1,72 @@
+#pragma once
+// The one interface every layer implements. A layer owns its weights, their gradients and the
+// buffers it needs between forward and backward, reused from batch to batch.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tensor.hpp"
+#include "util/rng.hpp"
+
+namespace neurite {
+
+class Activation;
+using json = nlohmann::json;
+
+// A trainable weight paired with its gradient; `l2` is the kernel_regularizer factor (0: none).
+struct Param {
+  std::string name;  // "kernel", "bias": the file name is "<layer name>/<param name>"
+  Tensor* value;
+  Tensor* grad;
+  float l2 = 0.0f;
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+
+  // Keras' class name ("Dense"): the key of the layer registry and of the model file.
+  virtual std::string class_name() const = 0;
+
+  // Creates the weights for a per-sample input shape and returns the per-sample output shape.
+  virtual Shape build(const Shape& input_shape, Rng& rng) = 0;
+  // x is [batch, ...input shape]; the returned tensor stays valid until the next forward.
+  virtual const Tensor& forward(const Tensor& x, bool training) = 0;
+  // grad_out is dL/d(output of the last forward); returns dL/d(input) and sets the parameters' gradients.
+  virtual const Tensor& backward(const Tensor& grad_out) = 0;
+
+  virtual std::vector<Param> params() { return {}; }
+  // The layer's Keras config without "name", "trainable", "dtype" and "batch_input_shape",
+  // which Layer::full_config adds.
+  virtual json config() const = 0;
+  // The activation applied last in this layer, if any (the loss may fuse with it).
+  virtual Activation* output_activation() { return nullptr; }
+
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  // Input shape declared by the user (Keras' input_shape=), used when this is the first layer.
+  const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
+  void declare_input_shape(Shape shape) { declared_input_shape_ = std::move(shape); }
+
+  bool built() const { return built_; }
+  const Shape& input_shape() const { return input_shape_; }
+  const Shape& output_shape() const { return output_shape_; }
+  std::size_t param_count();
+
+  // Builds once: records the shapes around build().
+  const Shape& build_once(const Shape& input_shape, Rng& rng);
+  json full_config() const;
+  // Reads the common fields (name, batch_input_shape) of a Keras layer config.
+  void read_common_config(const json& config);
+
+ private:
+  std::string name_;
+  std::optional<Shape> declared_input_shape_;
+  Shape input_shape_, output_shape_;
+  bool built_ = false;
+};
+
+}  // namespace neurite

@@ -1,0 +1,26 @@
+#pragma once
+// Layers that only rearrange values: Flatten.
+#include <memory>
+
+#include "layers/layer.hpp"
+
+namespace neurite {
+
+// Keras' Flatten: [batch, ...] -> [batch, product]; NHWC order is kept, as in TF.js.
+class Flatten final : public Layer {
+ public:
+  static std::unique_ptr<Layer> from_config(const json& config);
+  std::string class_name() const override { return "Flatten"; }
+  Shape build(const Shape& input_shape, Rng& rng) override;
+  const Tensor& forward(const Tensor& x, bool training) override;
+  const Tensor& backward(const Tensor& grad_out) override;
+  json config() const override { return {{"data_format", "channels_last"}}; }
+
+ private:
+  Tensor output_, grad_input_;
+};
+
+// Copies values into `out` with the given shape, resizing `out` only when its shape differs.
+void copy_reshaped(const Tensor& in, const Shape& full_shape, Tensor& out);
+
+}  // namespace neurite

@@ -1,0 +1,82 @@
+#include "model/presets.hpp"
+
+#include <stdexcept>
+
+#include "layers/dense.hpp"
+#include "layers/dropout.hpp"
+#include "layers/reshaping.hpp"
+
+namespace neurite {
+namespace {
+
+std::unique_ptr<Layer> flatten_28x28() {
+  auto flatten = std::make_unique<Flatten>();
+  flatten->declare_input_shape({28, 28});
+  return flatten;
+}
+
+// TensorFlow's "beginner" tutorial: logits out, SparseCategoricalCrossentropy(from_logits=True)
+std::unique_ptr<Sequential> mlp(std::uint32_t seed) {
+  auto model = std::make_unique<Sequential>(seed);
+  model->add(flatten_28x28());
+  model->add(std::make_unique<Dense>(128, "relu"));
+  model->add(std::make_unique<Dropout>(0.2f));
+  model->add(std::make_unique<Dense>(10));
+  model->compile(make_optimizer("adam"), make_loss("sparse_categorical_crossentropy", true), {"accuracy"});
+  return model;
+}
+
+std::unique_ptr<Sequential> mlp_64_32(std::uint32_t seed) {
+  auto model = std::make_unique<Sequential>(seed);
+  model->add(flatten_28x28());
+  model->add(std::make_unique<Dense>(64, "relu"));
+  model->add(std::make_unique<Dense>(32, "relu"));
+  model->add(std::make_unique<Dense>(10, "softmax"));
+  model->compile(make_optimizer("adam"), make_loss("sparse_categorical_crossentropy"), {"accuracy"});
+  return model;
+}
+
+std::unique_ptr<Sequential> toy_binary(std::uint32_t seed) {
+  auto model = std::make_unique<Sequential>(seed);
+  auto hidden = std::make_unique<Dense>(10, "relu");
+  hidden->declare_input_shape({2});
+  model->add(std::move(hidden));
+  model->add(std::make_unique<Dense>(1, "sigmoid"));
+  model->compile(make_optimizer("adam"), make_loss("binary_crossentropy"), {"accuracy"});
+  return model;
+}
+
+struct Preset {
+  PresetInfo info;
+  std::unique_ptr<Sequential> (*make)(std::uint32_t);
+};
+
+const std::vector<Preset>& table() {
+  static const std::vector<Preset> list = {
+      {{"mlp", "Flatten → Dense 128 relu → Dropout 0.2 → Dense 10 (logits); Adam, sparse CE from logits"}, mlp},
+      {{"mlp-64-32", "Flatten → Dense 64 relu → Dense 32 relu → Dense 10 softmax; Adam, sparse CE"}, mlp_64_32},
+      {{"toy-binary", "Dense 10 relu → Dense 1 sigmoid on 2 features; Adam, binary CE"}, toy_binary},
+  };
+  return list;
+}
+
+}  // namespace
+
+const std::vector<PresetInfo>& presets() {
+  static const std::vector<PresetInfo> infos = [] {
+    std::vector<PresetInfo> v;
+    for (const auto& p : table()) v.push_back(p.info);
+    return v;
+  }();
+  return infos;
+}
+
+std::unique_ptr<Sequential> make_preset(const std::string& name, std::uint32_t seed) {
+  for (const auto& p : table())
+    if (p.info.name == name) return p.make(seed);
+  std::string known;
+  for (const auto& p : table()) known += (known.empty() ? "" : ", ") + p.info.name;
+  throw std::invalid_argument("unknown preset '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace neurite

@@ -95,8 +95,7 @@ class Sequential {
   static std::unique_ptr<Sequential> from_topology(const nlohmann::json& topology, std::uint32_t seed = 0);
 
  private:
-  struct Split;
-  Split split_for_validation(const Samples& x, const Samples& y, const FitOptions& options) const;
+  friend class TrainingSession;
   float train_step(const Samples& x, const Samples& y, const std::size_t* indices, std::size_t n,
                    class MetricTracker& tracker);
   const Tensor& forward(const Tensor& x, bool training);

@@ -7,6 +7,7 @@
 #include "layers/dense.hpp"
 #include "model/presets.hpp"
 #include "model/sequential.hpp"
+#include "model/training_session.hpp"
 
 using namespace neurite;
 
@@ -205,4 +206,26 @@ TEST_CASE("model.mnist_integration") {
   const Logs logs = model->evaluate(Samples::of_bytes(sets.test.images), Samples::of(xt::cast<float>(sets.test.labels)));
   MESSAGE("mlp on 20k MNIST images, 2 epochs: test accuracy " << logs.at("accuracy"));
   CHECK(logs.at("accuracy") > 0.94);
+}
+
+TEST_CASE("training_session.in_small_steps_equals_fit") {
+  // the browser runs a few batches at a time: that must train exactly as one fit call does
+  const Toy train = toy(500, 1);
+  FitOptions options;
+  options.epochs = 2;
+  options.batch_size = 16;
+  options.validation_split = 0.2;
+  auto whole = make_preset("toy-binary", 9), stepped = make_preset("toy-binary", 9);
+  const History expected = whole->fit(train.x, train.y, options);
+  TrainingSession session(*stepped, train.x, train.y, options);
+  std::size_t epochs_ended = 0;
+  while (!session.finished()) {
+    const auto progress = session.run(3);
+    CHECK(progress.batch <= progress.batches_per_epoch);
+    epochs_ended += progress.epoch_ended;
+  }
+  CHECK(epochs_ended == 2);
+  CHECK(session.history().values == expected.values);
+  CHECK(same_weights(*whole, *stepped));
+  CHECK_THROWS_AS(session.run(1), std::logic_error);
 }

@@ -1,0 +1,50 @@
+#pragma once
+// A fit that advances a few batches at a time. Sequential::fit runs one to the end; the browser
+// worker runs a few batches between two looks at its message queue, so pause and stop stay instant.
+#include <cstddef>
+#include <vector>
+
+#include "model/metric_tracker.hpp"
+#include "model/sequential.hpp"
+
+namespace neurite {
+
+class TrainingSession {
+ public:
+  // Checks the data and options, holds out the validation split, calls on_train_begin.
+  TrainingSession(Sequential& model, const Samples& x, const Samples& y, FitOptions options);
+
+  struct Progress {
+    std::size_t epoch = 0;              // from 0
+    std::size_t batch = 0;              // batches done in this epoch
+    std::size_t batches_per_epoch = 0;
+    bool epoch_ended = false;           // logs then hold the epoch's values, validation included
+    bool finished = false;
+    Logs logs;                          // running means over the epoch so far
+  };
+  // Trains up to max_batches, never past the end of the current epoch. At an epoch's end it
+  // evaluates the validation data, records the history and calls the epoch callbacks; after the
+  // last epoch, or a stop request, it calls on_train_end and reports finished.
+  Progress run(std::size_t max_batches);
+
+  bool finished() const { return finished_; }
+  const History& history() const { return history_; }
+  std::size_t batches_per_epoch() const;
+  std::size_t train_size() const { return train_x_.size(); }
+
+ private:
+  void begin_epoch();
+  Logs end_epoch();
+
+  Sequential& model_;
+  FitOptions options_;
+  Samples train_x_, train_y_, val_x_, val_y_;
+  bool has_validation_ = false;
+  MetricTracker tracker_;
+  std::vector<std::size_t> order_;
+  std::size_t epoch_ = 0, cursor_ = 0, batch_ = 0;
+  bool in_epoch_ = false, finished_ = false;
+  History history_;
+};
+
+}  // namespace neurite

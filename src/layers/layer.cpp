@@ -6,7 +6,7 @@ namespace neurite {
 
 std::size_t Layer::param_count() {
   std::size_t count = 0;
-  for (const auto& p : params()) count += p.value->size();
+  for (const auto& p : weights()) count += p.value->size();
   return count;
 }
 

@@ -16,7 +16,8 @@ namespace neurite {
 class Activation;
 using json = nlohmann::json;
 
-// A trainable weight paired with its gradient; `l2` is the kernel_regularizer factor (0: none).
+// A weight paired with its gradient (nullptr for a non-trainable weight); `l2` is the
+// kernel_regularizer factor (0: none).
 struct Param {
   std::string name;  // "kernel", "bias": the file name is "<layer name>/<param name>"
   Tensor* value;
@@ -38,7 +39,17 @@ class Layer {
   // grad_out is dL/d(output of the last forward); returns dL/d(input) and sets the parameters' gradients.
   virtual const Tensor& backward(const Tensor& grad_out) = 0;
 
+  // Trainable weights: the optimizer steps every one of these.
   virtual std::vector<Param> params() { return {}; }
+  // Weights that model files save but training does not step (BatchNormalization's moving
+  // statistics); their grad is nullptr.
+  virtual std::vector<Param> non_trainable() { return {}; }
+  // Every weight in Keras' order (trainable, then non-trainable): what model files and get_weights hold.
+  std::vector<Param> weights() {
+    auto all = params();
+    for (auto& p : non_trainable()) all.push_back(p);
+    return all;
+  }
   // The layer's Keras config without "name", "trainable", "dtype" and "batch_input_shape",
   // which Layer::full_config adds.
   virtual json config() const = 0;

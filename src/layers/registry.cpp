@@ -4,8 +4,11 @@
 #include <utility>
 
 #include "layers/activation_layer.hpp"
+#include "layers/batch_normalization.hpp"
+#include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
+#include "layers/pooling.hpp"
 #include "layers/reshaping.hpp"
 
 namespace neurite {
@@ -19,6 +22,11 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
       {"Flatten", &Flatten::from_config},
       {"Dropout", &Dropout::from_config},
       {"Activation", &ActivationLayer::from_config},
+      {"Conv2D", &Conv2D::from_config},
+      {"MaxPooling2D", &MaxPooling2D::from_config},
+      {"AveragePooling2D", &AveragePooling2D::from_config},
+      {"Reshape", &Reshape::from_config},
+      {"BatchNormalization", &BatchNormalization::from_config},
   };
   return table;
 }

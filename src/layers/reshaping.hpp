@@ -1,6 +1,7 @@
 #pragma once
-// Layers that only rearrange values: Flatten.
+// Layers that only rearrange values: Flatten, Reshape.
 #include <memory>
+#include <vector>
 
 #include "layers/layer.hpp"
 
@@ -17,6 +18,23 @@ class Flatten final : public Layer {
   json config() const override { return {{"data_format", "channels_last"}}; }
 
  private:
+  Tensor output_, grad_input_;
+};
+
+// Keras' Reshape: [batch, ...] -> [batch, ...target_shape], values in the same (row-major) order.
+// One entry of target_shape may be -1: it takes whatever size makes the counts match.
+class Reshape final : public Layer {
+ public:
+  explicit Reshape(std::vector<long long> target_shape);
+  static std::unique_ptr<Layer> from_config(const json& config);
+  std::string class_name() const override { return "Reshape"; }
+  Shape build(const Shape& input_shape, Rng& rng) override;
+  const Tensor& forward(const Tensor& x, bool training) override;
+  const Tensor& backward(const Tensor& grad_out) override;
+  json config() const override { return {{"target_shape", target_shape_}}; }
+
+ private:
+  std::vector<long long> target_shape_;  // as given, -1 included: what the config writes back
   Tensor output_, grad_input_;
 };
 

@@ -2,8 +2,10 @@
 
 #include <stdexcept>
 
+#include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
+#include "layers/pooling.hpp"
 #include "layers/reshaping.hpp"
 
 namespace neurite {
@@ -46,6 +48,37 @@ std::unique_ptr<Sequential> toy_binary(std::uint32_t seed) {
   return model;
 }
 
+std::unique_ptr<Layer> conv_28x28x1(std::size_t filters) {
+  auto conv = std::make_unique<Conv2D>(filters, 3, "relu");
+  conv->declare_input_shape({28, 28, 1});
+  return conv;
+}
+
+// Seed tutorial 004: one-hot targets (to_categorical), categorical cross-entropy on a softmax
+std::unique_ptr<Sequential> cnn(std::uint32_t seed) {
+  auto model = std::make_unique<Sequential>(seed);
+  model->add(conv_28x28x1(64));
+  model->add(std::make_unique<MaxPooling2D>(2));
+  model->add(std::make_unique<Flatten>());
+  model->add(std::make_unique<Dense>(10, "softmax"));
+  model->compile(make_optimizer("adam"), make_loss("categorical_crossentropy"), {"accuracy"});
+  return model;
+}
+
+std::unique_ptr<Sequential> lenet(std::uint32_t seed) {
+  auto model = std::make_unique<Sequential>(seed);
+  model->add(conv_28x28x1(32));
+  model->add(std::make_unique<MaxPooling2D>(2));
+  model->add(std::make_unique<Conv2D>(64, 3, "relu"));
+  model->add(std::make_unique<MaxPooling2D>(2));
+  model->add(std::make_unique<Flatten>());
+  model->add(std::make_unique<Dense>(128, "relu"));
+  model->add(std::make_unique<Dropout>(0.5f));
+  model->add(std::make_unique<Dense>(10, "softmax"));
+  model->compile(make_optimizer("adam"), make_loss("sparse_categorical_crossentropy"), {"accuracy"});
+  return model;
+}
+
 struct Preset {
   PresetInfo info;
   std::unique_ptr<Sequential> (*make)(std::uint32_t);
@@ -55,6 +88,10 @@ const std::vector<Preset>& table() {
   static const std::vector<Preset> list = {
       {{"mlp", "Flatten → Dense 128 relu → Dropout 0.2 → Dense 10 (logits); Adam, sparse CE from logits"}, mlp},
       {{"mlp-64-32", "Flatten → Dense 64 relu → Dense 32 relu → Dense 10 softmax; Adam, sparse CE"}, mlp_64_32},
+      {{"cnn", "Conv2D 64 3x3 relu → MaxPooling2D 2 → Flatten → Dense 10 softmax; Adam, categorical CE"}, cnn},
+      {{"lenet", "Conv2D 32 3x3 relu → MaxPool → Conv2D 64 3x3 relu → MaxPool → Flatten → Dense 128 relu → "
+                 "Dropout 0.5 → Dense 10 softmax; Adam, sparse CE"},
+       lenet},
       {{"toy-binary", "Dense 10 relu → Dense 1 sigmoid on 2 features; Adam, binary CE"}, toy_binary},
   };
   return list;

@@ -106,18 +106,21 @@ std::vector<Param> Sequential::params() {
 
 std::size_t Sequential::param_count() {
   std::size_t n = 0;
-  for (const auto& p : params()) n += p.value->size();
+  for (auto& layer : layers_) n += layer->param_count();  // non-trainable weights included, as Keras counts
   return n;
 }
 
 std::vector<Tensor> Sequential::get_weights() {
   std::vector<Tensor> weights;
-  for (const auto& p : params()) weights.push_back(*p.value);
+  for (auto& layer : layers_)
+    for (const auto& p : layer->weights()) weights.push_back(*p.value);
   return weights;
 }
 
 void Sequential::set_weights(const std::vector<Tensor>& weights) {
-  auto list = params();
+  std::vector<Param> list;
+  for (auto& layer : layers_)
+    for (const auto& p : layer->weights()) list.push_back(p);
   if (weights.size() != list.size())
     throw std::invalid_argument("set_weights: the model has " + std::to_string(list.size()) + " weight tensors, got " +
                                 std::to_string(weights.size()));

@@ -3,6 +3,8 @@
 //      class_name() (Keras' name), build() creating weights from the input shape, forward(),
 //      backward() (gradients of the input and of every Param), params(), config() and a static
 //      from_config(json) that reads Keras'/TF.js' config fields. The hot loops go into src/kernels/.
+//      Weights that are saved but not trained (BatchNormalization's moving statistics) come from
+//      non_trainable(), after params() in Keras' weight order.
 //   2. Add one line to the table in src/layers/registry.cpp. That is what makes the builder and the
 //      model-file loader know the layer; test_layers' "registry.round_trip" case then covers it.
 //   3. Here: a forward case computed by hand, a gradient check (check_layer_gradients), and the
@@ -14,8 +16,11 @@
 #include "activations/activation.hpp"
 #include "gradient_check.hpp"
 #include "layers/activation_layer.hpp"
+#include "layers/batch_normalization.hpp"
+#include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
+#include "layers/pooling.hpp"
 #include "layers/registry.hpp"
 #include "layers/reshaping.hpp"
 
@@ -193,6 +198,11 @@ TEST_CASE("registry.round_trip") {
   layers.push_back(std::make_unique<Flatten>());
   layers.push_back(std::make_unique<Dropout>(0.3f));
   layers.push_back(std::make_unique<ActivationLayer>("softmax"));
+  layers.push_back(std::make_unique<Conv2D>(6, Size2{3, 2}, "relu", Conv2DOptions{{2, 1}, Padding::Same, false, 0.01f}));
+  layers.push_back(std::make_unique<MaxPooling2D>(Size2{3, 2}, Size2{1, 2}, Padding::Same));
+  layers.push_back(std::make_unique<AveragePooling2D>(2));
+  layers.push_back(std::make_unique<Reshape>(std::vector<long long>{7, -1, 2}));
+  layers.push_back(std::make_unique<BatchNormalization>(BatchNormalizationOptions{-1, 0.9f, 1e-5f, true, false}));
   std::set<std::string> covered;
   for (auto& layer : layers) {
     layer->set_name("my_" + layer->class_name());

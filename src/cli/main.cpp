@@ -78,7 +78,7 @@ int evaluate(int argc, char** argv) {
   auto model = model_from_args(args);
   auto data = data_from_args(args, *model);
   const Logs logs = model->evaluate(data.test.x, data.test.y);
-  std::printf("test set: %s\n", data.description.c_str());
+  std::printf("evaluating on %s\n", data.description.c_str());
   for (const auto& [key, value] : logs) std::printf("%s %.4f\n", key.c_str(), value);
   const auto matrix = model->confusion_matrix(data.test.x, data.test.y);
   std::printf("\nclass  precision  recall  f1\n");

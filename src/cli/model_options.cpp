@@ -114,8 +114,8 @@ CliData data_from_args(const Args& args, Sequential& model) {
   const std::size_t classes = model.built() ? std::max<std::size_t>(shape_size(model.output_shape()), 2) : 10;
   auto sets = data::load_train_test(files, classes);
   CliData result;
-  result.description = files.train_images + " (" + std::to_string(sets.train.size()) + " train, " +
-                       std::to_string(sets.test.size()) + " test)";
+  result.description = std::to_string(sets.train.size()) + " training images from " + files.train_images + ", " +
+                       std::to_string(sets.test.size()) + " test images from " + files.test_images;
   result.train.x = images_for_model(std::move(sets.train.images), model, files.train_images);
   result.test.x = images_for_model(std::move(sets.test.images), model, files.test_images);
   if (!model.built()) model.build(result.train.x.sample_shape());

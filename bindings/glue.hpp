@@ -1,0 +1,358 @@
+#pragma once
+// Glue between embind and the C++ API, used only by bindings.cpp: an exception guard, copies of bulk
+// data between JS typed arrays and wasm memory, conversions of results to plain JS objects, and
+// one-line adapters where a C++ call needs its arguments in another form (JSON as text, names).
+// No behaviour of its own: everything a model does happens in src/.
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <emscripten/val.h>
+#include <xsimd/xsimd.hpp>
+
+#include "io/model_file.hpp"
+#include "losses/loss.hpp"
+#include "metrics/metrics.hpp"
+#include "model/inspect.hpp"
+#include "model/labeled_samples.hpp"
+#include "model/presets.hpp"
+#include "model/samples.hpp"
+#include "model/sequential.hpp"
+#include "model/training_session.hpp"
+#include "optimizers/optimizer.hpp"
+#include "util/json_text.hpp"
+
+namespace neurite::bindings {
+
+using emscripten::val;
+
+// ---------------------------------------------------------------------------------------------
+// Errors: every C++ exception reaches JS as an Error carrying what(). The message is copied out of
+// the catch block first, so the C++ exception is released before the JS one unwinds the stack.
+
+[[noreturn]] inline void throw_js_error(const std::string& message) {
+  val::global("Error").new_(val(message)).throw_();
+}
+
+template <auto F, class Signature = decltype(F)>
+struct Guarded;
+
+template <auto F, class R, class... A>
+struct Guarded<F, R (*)(A...)> {
+  static R call(A... args) {
+    std::string message;
+    try {
+      return F(std::forward<A>(args)...);
+    } catch (const std::exception& e) {
+      message = e.what();
+    } catch (...) {
+      message = "unknown C++ exception";
+    }
+    throw_js_error(message);
+  }
+};
+
+template <auto F, class R, class C, class... A>
+struct Guarded<F, R (C::*)(A...)> {
+  static R call(C& self, A... args) {
+    std::string message;
+    try {
+      return (self.*F)(std::forward<A>(args)...);
+    } catch (const std::exception& e) {
+      message = e.what();
+    } catch (...) {
+      message = "unknown C++ exception";
+    }
+    throw_js_error(message);
+  }
+};
+
+template <auto F, class R, class C, class... A>
+struct Guarded<F, R (C::*)(A...) const> {
+  static R call(const C& self, A... args) {
+    std::string message;
+    try {
+      return (self.*F)(std::forward<A>(args)...);
+    } catch (const std::exception& e) {
+      message = e.what();
+    } catch (...) {
+      message = "unknown C++ exception";
+    }
+    throw_js_error(message);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Bulk data in: one TypedArray.prototype.set into a view of wasm memory taken right after the
+// destination was allocated (a later allocation may grow memory and detach older views).
+
+inline bool is_array_like(const val& v) {
+  return val::global("ArrayBuffer").call<bool>("isView", v) || val::global("Array").call<bool>("isArray", v);
+}
+
+inline std::size_t js_length(const val& array, const std::string& what) {
+  if (!is_array_like(array)) throw std::invalid_argument(what + ": expected a typed array");
+  return array["length"].as<std::size_t>();
+}
+
+template <class T>
+void copy_from_js(const val& array, T* dest, std::size_t n) {
+  val view(emscripten::typed_memory_view(n, dest));
+  view.call<void>("set", array);
+}
+
+// Exactly shape_size(full_shape) values of `array` as a tensor of that shape.
+template <class Container>
+Container tensor_from_js(const val& array, const Shape& full_shape, const std::string& what) {
+  const std::size_t length = js_length(array, what);
+  const std::size_t expected = shape_size(full_shape);
+  if (length != expected) {
+    std::string dims;
+    for (auto d : full_shape) dims += (dims.empty() ? "" : " × ") + std::to_string(d);
+    throw std::invalid_argument(what + ": expected " + dims + " = " + std::to_string(expected) + " values, got " +
+                                std::to_string(length));
+  }
+  Container t = Container::from_shape(full_shape);
+  copy_from_js(array, t.data(), t.size());
+  return t;
+}
+
+inline std::vector<std::uint8_t> bytes_from_js(const val& array, const std::string& what) {
+  std::vector<std::uint8_t> bytes(js_length(array, what));
+  copy_from_js(array, bytes.data(), bytes.size());
+  return bytes;
+}
+
+inline Shape shape_from_js(const val& array, const std::string& what) {
+  const std::size_t n = js_length(array, what);
+  Shape shape;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = array[i].as<double>();
+    if (!(d >= 1 && d == static_cast<double>(static_cast<std::size_t>(d))))
+      throw std::invalid_argument(what + "[" + std::to_string(i) + "] must be a positive integer");
+    shape.push_back(static_cast<std::size_t>(d));
+  }
+  return shape;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results out, as plain JS values (copies: nothing returned refers to wasm memory).
+
+inline val float32_copy(const float* data, std::size_t n) {
+  return val::global("Float32Array").new_(emscripten::typed_memory_view(n, data));
+}
+
+inline val uint8_copy(const std::uint8_t* data, std::size_t n) {
+  return val::global("Uint8Array").new_(emscripten::typed_memory_view(n, data));
+}
+
+inline val shape_js(const Shape& shape) {
+  val out = val::array();
+  for (auto d : shape) out.call<void>("push", static_cast<double>(d));
+  return out;
+}
+
+template <class T>
+val array_js(const std::vector<T>& items) {
+  val out = val::array();
+  for (const auto& item : items) out.call<void>("push", item);
+  return out;
+}
+
+inline val logs_js(const Logs& logs) {
+  val out = val::object();
+  for (const auto& [key, value] : logs) out.set(key, value);
+  return out;
+}
+
+inline val history_js(const History& history) {
+  val out = val::object();
+  for (const auto& key : history.keys) out.set(key, array_js(history.values.at(key)));
+  return out;
+}
+
+inline val progress_js(const TrainingSession::Progress& p) {
+  val out = val::object();
+  out.set("epoch", static_cast<double>(p.epoch));
+  out.set("batch", static_cast<double>(p.batch));
+  out.set("batchesPerEpoch", static_cast<double>(p.batches_per_epoch));
+  out.set("epochEnded", p.epoch_ended);
+  out.set("finished", p.finished);
+  out.set("logs", logs_js(p.logs));
+  return out;
+}
+
+inline val confusion_js(const metrics::ConfusionMatrix& m) {
+  val matrix = val::array(), precision = val::array(), recall = val::array(), f1 = val::array();
+  for (std::size_t t = 0; t < m.num_classes(); ++t) {
+    val row = val::array();
+    for (std::size_t p = 0; p < m.num_classes(); ++p) row.call<void>("push", static_cast<double>(m.count(t, p)));
+    matrix.call<void>("push", row);
+    precision.call<void>("push", m.precision(t));
+    recall.call<void>("push", m.recall(t));
+    f1.call<void>("push", m.f1(t));
+  }
+  val out = val::object();
+  out.set("matrix", matrix);
+  out.set("precision", precision);
+  out.set("recall", recall);
+  out.set("f1", f1);
+  out.set("accuracy", m.accuracy());
+  out.set("macroPrecision", m.macro_precision());
+  out.set("macroRecall", m.macro_recall());
+  out.set("macroF1", m.macro_f1());
+  out.set("total", static_cast<double>(m.total()));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adapters, in the order bindings.cpp declares them.
+
+inline val build_info() {
+  val out = val::object();
+  out.set("simd", std::string(xsimd::default_arch::name()));
+#ifdef __EMSCRIPTEN_PTHREADS__
+  out.set("threads", true);
+#else
+  out.set("threads", false);
+#endif
+  return out;
+}
+
+inline val presets_js() {
+  val out = val::array();
+  for (const auto& p : presets()) {
+    val item = val::object();
+    item.set("name", p.name);
+    item.set("description", p.description);
+    out.call<void>("push", item);
+  }
+  return out;
+}
+
+inline std::unique_ptr<Sequential> model_from_topology(const std::string& topology, std::uint32_t seed) {
+  return Sequential::from_topology(parse_json(topology, "topology"), seed);
+}
+
+inline std::unique_ptr<Sequential> load_artifacts(const std::string& model_json, const val& weights,
+                                                  std::uint32_t seed) {
+  const auto bytes = bytes_from_js(weights, "weights");
+  return io::from_artifacts(parse_json(model_json, "model.json"), bytes.data(), bytes.size(), seed);
+}
+
+inline val save_artifacts(Sequential& model) {
+  const io::ModelArtifacts artifacts = io::to_artifacts(model);
+  val out = val::object();
+  out.set("modelJson", artifacts.model_json.dump());
+  out.set("weights", uint8_copy(artifacts.weights.data(), artifacts.weights.size()));
+  return out;
+}
+
+// A negative learning rate means the optimizer's Keras default.
+inline void compile_named(Sequential& model, const std::string& optimizer, float learning_rate,
+                          const std::string& loss, bool from_logits, const val& metrics) {
+  model.compile(make_optimizer(optimizer, learning_rate), make_loss(loss, from_logits),
+                emscripten::vecFromJSArray<std::string>(metrics));
+}
+
+inline val compile_settings(Sequential& model) {
+  if (!model.compiled()) return val::null();
+  val out = val::object();
+  out.set("optimizer", model.optimizer()->name());
+  out.set("learningRate", model.optimizer()->learning_rate());
+  out.set("loss", model.loss()->name());
+  out.set("fromLogits", model.loss()->from_logits());
+  out.set("metrics", array_js(model.metric_names()));
+  return out;
+}
+
+inline std::string topology_text(const Sequential& model) { return model.topology().dump(); }
+
+inline val input_shape_js(const Sequential& model) {
+  const Shape shape = model.input_shape();
+  return shape.empty() ? val::null() : shape_js(shape);
+}
+
+inline val output_shape_js(const Sequential& model) {
+  return model.built() ? shape_js(model.output_shape()) : val::null();
+}
+
+inline val layers_js(Sequential& model) {
+  val out = val::array();
+  for (const auto& info : layer_info(model)) {
+    val item = val::object();
+    item.set("name", info.name);
+    item.set("className", info.class_name);
+    item.set("outputShape", model.built() ? shape_js(info.output_shape) : val::null());
+    item.set("params", static_cast<double>(info.params));
+    out.call<void>("push", item);
+  }
+  return out;
+}
+
+inline double param_count(Sequential& model) { return static_cast<double>(model.param_count()); }
+
+// n samples of the model's input shape, as floats or as bytes scaled by 1/255.
+inline Shape predict_shape(const Sequential& model, std::size_t n) {
+  const Shape sample = model.input_shape();
+  if (sample.empty())
+    throw std::invalid_argument("predict: the model's input shape is unknown (declare it on the first layer)");
+  return with_batch(n, sample);
+}
+
+inline val predict_floats(Sequential& model, const val& input, std::size_t n, std::size_t batch_size) {
+  Tensor x = tensor_from_js<Tensor>(input, predict_shape(model, n), "predict");
+  const Tensor out = model.predict(Samples::of(std::move(x)), batch_size);
+  return float32_copy(out.data(), out.size());
+}
+
+inline val predict_bytes(Sequential& model, const val& input, std::size_t n, std::size_t batch_size) {
+  ByteTensor x = tensor_from_js<ByteTensor>(input, predict_shape(model, n), "predict");
+  const Tensor out = model.predict(Samples::of_bytes(std::move(x), 255.0f), batch_size);
+  return float32_copy(out.data(), out.size());
+}
+
+inline val evaluate_js(Sequential& model, const Samples& x, const Samples& y, std::size_t batch_size) {
+  return logs_js(model.evaluate(x, y, batch_size));
+}
+
+inline val confusion_matrix_js(Sequential& model, const Samples& x, const Samples& y, std::size_t batch_size) {
+  return confusion_js(model.confusion_matrix(x, y, batch_size));
+}
+
+// images: n × ... bytes (shape [n, ...]), labels: n class indices.
+inline LabeledSamples dataset_from_js(const val& images, const val& shape, const val& labels) {
+  const Shape full = shape_from_js(shape, "dataset shape");
+  if (full.size() < 2) throw std::invalid_argument("dataset shape: expected [count, ...sample shape]");
+  ByteTensor x = tensor_from_js<ByteTensor>(images, full, "dataset images");
+  ByteTensor y = tensor_from_js<ByteTensor>(labels, {full.front()}, "dataset labels");
+  return LabeledSamples::of_bytes(std::move(x), std::move(y));
+}
+
+// Validation data: both null, or both given.
+inline std::unique_ptr<TrainingSession> start_session(Sequential& model, const Samples& x, const Samples& y,
+                                                      const Samples* validation_x, const Samples* validation_y,
+                                                      std::size_t epochs, std::size_t batch_size, bool shuffle,
+                                                      double validation_split) {
+  FitOptions options;
+  options.epochs = epochs;
+  options.batch_size = batch_size;
+  options.shuffle = shuffle;
+  options.validation_split = validation_split;
+  options.validation_x = validation_x;
+  options.validation_y = validation_y;
+  return std::make_unique<TrainingSession>(model, x, y, std::move(options));
+}
+
+inline val run_session(TrainingSession& session, std::size_t max_batches) {
+  return progress_js(session.run(max_batches));
+}
+
+inline val session_history(const TrainingSession& session) { return history_js(session.history()); }
+
+}  // namespace neurite::bindings

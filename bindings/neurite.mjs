@@ -1,0 +1,293 @@
+// Neurite's JavaScript API: a thin facade over the wasm module (bindings/bindings.cpp) that hides
+// embind's handles and their delete() bookkeeping. An ES module for a module Worker, a page or Node.
+//
+//   import { loadNeurite } from './wasm/api.mjs';   // scripts/build-wasm.sh copies this file to
+//   const api = await loadNeurite();                 // build/wasm/api.mjs, beside neurite.mjs and
+//                                                    // neurite-mt.mjs, which it imports by relative URL
+//   const api = await loadNeurite({ threaded: 'auto' });   // pthreads when the page is cross-origin isolated
+//   const api = await loadNeurite({ moduleFactory: require('./neurite-node.js') });  // Node
+//
+//   const model = api.createModel({ preset: 'mlp', seed: 1 });   // or { topology: <Keras config> }
+//   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', fromLogits: true });
+//   const train = api.createDataset(imageBytes, [n, 28, 28], labelBytes);   // stays uint8 in wasm
+//   const session = model.fit(train, { epochs: 5, batchSize: 32, validationSplit: 0.1 });
+//   for (let p; !(p = session.run(10)).finished;) report(p);    // a few batches per call
+//   model.predict(pixels, 1);  model.evaluate(test);  model.confusion(test);  model.save();
+//   session.dispose(); train.dispose(); model.dispose();
+//
+// Ownership: every object holding wasm memory (Model, Dataset, Session) has dispose(); temporaries
+// are freed before a method returns, and a FinalizationRegistry frees what is forgotten. Disposing
+// a model disposes its sessions. Results (predictions, logs, histories, saved weights) are plain
+// JS copies. Every failure of the C++ core arrives as an Error whose message is the C++ what().
+// Integers (sizes, counts, seeds) are checked here, before embind would wrap a negative number.
+
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((handle) => { try { handle.delete(); } catch { /* already gone */ } })
+  : null;
+
+function neuriteError(e) {
+  if (e instanceof Error) return e;
+  // not from the guarded entry points (e.g. a WebAssembly.Exception): still an Error, never a number
+  return new Error(`neurite: native failure (${typeof e === 'object' ? Object.prototype.toString.call(e) : e})`);
+}
+
+function guard(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw neuriteError(e);
+  }
+}
+
+function count(name, value, { min = 1 } = {}) {
+  if (!Number.isInteger(value) || value < min || value > 0xffffffff)
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  return value;
+}
+
+function seedOf(seed) {
+  if (seed === undefined) return 0;
+  return count('seed', seed, { min: 0 });
+}
+
+function bytesOf(name, data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`${name} must be an ArrayBuffer or a Uint8Array`);
+}
+
+const product = (shape) => shape.reduce((a, b) => a * b, 1);
+
+function canUseThreads() {
+  return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true;
+}
+
+function own(owner, handle) {
+  registry?.register(owner, handle, owner);
+  return handle;
+}
+
+function release(owner, handle) {
+  registry?.unregister(owner);
+  handle.delete();
+}
+
+// Runs fn with embind handles created by `make`, deleting them afterwards.
+function withTemporaries(make, fn) {
+  const temps = [];
+  try {
+    return fn(...make((h) => { temps.push(h); return h; }));
+  } finally {
+    for (const h of temps) h.delete();
+  }
+}
+
+class Dataset {
+  #h;
+  constructor(handle) { this.#h = own(this, handle); }
+  get handle() {
+    if (!this.#h) throw new Error('the dataset has been disposed');
+    return this.#h;
+  }
+  get size() { return guard(() => this.handle.size()); }
+  slice(begin, end = this.size) {
+    return new Dataset(guard(() => this.handle.slice(count('begin', begin, { min: 0 }), count('end', end, { min: 0 }))));
+  }
+  // The inputs and the targets `model`'s loss wants (class indices, one-hot rows or a 0/1 column).
+  temporaries(model, keep) {
+    return [keep(guard(() => this.handle.x())), keep(guard(() => this.handle.targetsFor(model.handle)))];
+  }
+  dispose() {
+    if (this.#h) release(this, this.#h);
+    this.#h = null;
+  }
+}
+
+class Session {
+  #h;
+  #model;
+  constructor(handle, model) {
+    this.#h = own(this, handle);
+    this.#model = model;
+  }
+  get handle() {
+    if (!this.#h) throw new Error('the training session has been disposed');
+    return this.#h;
+  }
+  // Trains up to maxBatches (never past an epoch's end): {epoch, batch, batchesPerEpoch, epochEnded,
+  // finished, logs: {loss, accuracy, ...; val_* at an epoch's end}}.
+  run(maxBatches = 1) {
+    count('maxBatches', maxBatches);
+    return guard(() => this.handle.run(maxBatches));
+  }
+  // {loss: [per epoch], accuracy: [...], val_loss: [...], ...}
+  history() { return guard(() => this.handle.history()); }
+  get finished() { return guard(() => this.handle.finished()); }
+  get batchesPerEpoch() { return guard(() => this.handle.batchesPerEpoch()); }
+  get trainSize() { return guard(() => this.handle.trainSize()); }
+  // The next run() ends the epoch early, records it and reports finished.
+  stop() { this.#model.stopTraining(); }
+  dispose() {
+    if (this.#h) {
+      release(this, this.#h);
+      this.#model.forget(this);
+    }
+    this.#h = null;
+  }
+}
+
+class Model {
+  #h;
+  #module;
+  #sessions = new Set();
+  constructor(handle, module) {
+    this.#h = own(this, handle);
+    this.#module = module;
+    guard(() => handle.buildDeclared());  // as Keras does when the first layer declares input_shape
+  }
+  get handle() {
+    if (!this.#h) throw new Error('the model has been disposed');
+    return this.#h;
+  }
+
+  // Keras' compile. Without `loss`, the current loss (and its fromLogits) is kept, so a preset can
+  // be recompiled with another optimizer or learning rate. learningRate: the optimizer's default.
+  compile({ optimizer = 'adam', learningRate, loss, fromLogits, metrics = ['accuracy'] } = {}) {
+    const current = this.compiled;
+    if (loss === undefined) {
+      if (!current) throw new Error('compile: give a loss (e.g. "sparse_categorical_crossentropy")');
+      loss = current.loss;
+      fromLogits ??= current.fromLogits;
+    }
+    if (learningRate !== undefined && !(learningRate > 0))
+      throw new RangeError(`compile: learningRate must be positive, got ${learningRate}`);
+    guard(() => this.handle.compile(String(optimizer), learningRate ?? -1, String(loss), Boolean(fromLogits),
+      Array.from(metrics, String)));
+  }
+  // {optimizer, learningRate, loss, fromLogits, metrics} or null before compile
+  get compiled() {
+    const settings = guard(() => this.handle.compileSettings());
+    if (settings) settings.learningRate = Number(settings.learningRate.toPrecision(7));  // a float in C++
+    return settings;
+  }
+
+  summary() { return guard(() => this.handle.summary()); }
+  topology() { return JSON.parse(guard(() => this.handle.topology())); }
+  // [{name, className, outputShape (null until built), params}]
+  layers() { return guard(() => this.handle.layers()); }
+  get inputShape() { return guard(() => this.handle.inputShape()); }    // null when unknown
+  get outputShape() { return guard(() => this.handle.outputShape()); }  // null until built
+  get params() { return guard(() => this.handle.paramCount()); }
+
+  // n samples of inputShape, row-major: floats, or bytes that are divided by 255 (pixels as stored).
+  // Returns a Float32Array of n × outputShape values.
+  predict(input, n, { batchSize = 32 } = {}) {
+    if (Array.isArray(input)) input = Float32Array.from(input);
+    if (n === undefined) {
+      const shape = this.inputShape;
+      n = shape ? Math.floor(input.length / product(shape)) : 0;
+    }
+    count('n', n, { min: 0 });
+    count('batchSize', batchSize);
+    if (input instanceof Uint8Array || input instanceof Uint8ClampedArray)
+      return guard(() => this.handle.predictBytes(input, n, batchSize));
+    if (input instanceof Float32Array) return guard(() => this.handle.predictFloats(input, n, batchSize));
+    throw new TypeError('predict: input must be a Float32Array, a Uint8Array (pixels / 255) or an Array');
+  }
+
+  // {loss, accuracy, ...} over the whole dataset
+  evaluate(dataset, { batchSize = 32 } = {}) {
+    count('batchSize', batchSize);
+    return withTemporaries((keep) => dataset.temporaries(this, keep),
+      (x, y) => guard(() => this.handle.evaluate(x, y, batchSize)));
+  }
+
+  // {matrix[true][predicted], precision[], recall[], f1[] per class, accuracy, macroPrecision,
+  //  macroRecall, macroF1, total}
+  confusion(dataset, { batchSize = 32 } = {}) {
+    count('batchSize', batchSize);
+    return withTemporaries((keep) => dataset.temporaries(this, keep),
+      (x, y) => guard(() => this.handle.confusionMatrix(x, y, batchSize)));
+  }
+
+  // TF.js Layers format: model.json as an object, and the bytes of its one weights file.
+  save() {
+    const { modelJson, weights } = guard(() => this.handle.save());
+    return { modelJson: JSON.parse(modelJson), weights: weights.buffer };
+  }
+
+  // A training session: call run(maxBatches) until it reports finished.
+  fit(dataset, { epochs = 1, batchSize = 32, shuffle = true, validation = null, validationSplit = 0 } = {}) {
+    count('epochs', epochs);
+    count('batchSize', batchSize);
+    if (!(validationSplit >= 0 && validationSplit < 1))
+      throw new RangeError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
+    const handle = withTemporaries((keep) => [
+      ...dataset.temporaries(this, keep),
+      ...(validation ? validation.temporaries(this, keep) : [null, null]),
+    ], (x, y, vx, vy) => guard(() => this.#module.startSession(this.handle, x, y, vx, vy, epochs, batchSize,
+      Boolean(shuffle), validationSplit)));
+    const session = new Session(handle, this);
+    this.#sessions.add(session);
+    return session;
+  }
+
+  // Asks a running session to stop after the current batch.
+  stopTraining() { guard(() => this.handle.stopTraining()); }
+  forget(session) { this.#sessions.delete(session); }
+
+  dispose() {
+    for (const s of [...this.#sessions]) s.dispose();
+    if (this.#h) release(this, this.#h);
+    this.#h = null;
+  }
+}
+
+// Loads the wasm module and returns the API. threaded: false, true (needs a cross-origin-isolated
+// page) or 'auto' (threads when available). moduleFactory: an Emscripten factory to use instead of
+// ./neurite.mjs or ./neurite-mt.mjs; moduleOptions: passed to it (locateFile, wasmBinary, ...).
+export async function loadNeurite({ threaded = false, moduleFactory, moduleOptions = {} } = {}) {
+  let factory = moduleFactory;
+  if (!factory) {
+    const threads = threaded === 'auto' ? canUseThreads() : Boolean(threaded);
+    if (threads && !canUseThreads())
+      throw new Error('neurite: the threaded build needs SharedArrayBuffer, i.e. a cross-origin-isolated page ' +
+                      '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)');
+    const url = new URL(threads ? './neurite-mt.mjs' : './neurite.mjs', import.meta.url);
+    factory = (await import(url.href)).default;
+  }
+  const Module = await factory({ ...moduleOptions });
+
+  const wrap = (handle) => new Model(handle, Module);
+
+  return {
+    module: Module,
+    // {simd: 'wasm' when SIMD128 kernels are in, threads: whether this is the pthread build}
+    buildInfo: () => guard(() => Module.buildInfo()),
+    presets: () => guard(() => Module.presets()),
+
+    createModel({ preset, topology, seed } = {}) {
+      if (preset !== undefined) return wrap(guard(() => Module.makePreset(String(preset), seedOf(seed))));
+      if (topology !== undefined) {
+        const text = typeof topology === 'string' ? topology : JSON.stringify(topology);
+        return wrap(guard(() => Module.modelFromTopology(text, seedOf(seed))));
+      }
+      throw new Error('createModel: give a preset name or a topology');
+    },
+
+    // model.json (object or text) and the bytes of its weight files, concatenated in manifest order
+    loadModel(modelJson, weights, seed) {
+      const text = typeof modelJson === 'string' ? modelJson : JSON.stringify(modelJson);
+      const bytes = bytesOf('weights', weights);
+      return wrap(guard(() => Module.loadArtifacts(text, bytes, seedOf(seed))));
+    },
+
+    // images: shape[0] samples of bytes (pixels, divided by 255 as batches are made); labels: one
+    // class index per sample. Both are copied into wasm memory once.
+    createDataset(images, shape, labels) {
+      return new Dataset(guard(() => Module.datasetFromBytes(bytesOf('images', images), Array.from(shape),
+        bytesOf('labels', labels))));
+    },
+  };
+}

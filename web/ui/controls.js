@@ -1,0 +1,140 @@
+// The settings column and the action buttons: reads what the person chose, and enables or
+// hides controls according to the page state.
+import { DATA_FILES, DATASETS } from '../protocol.js';
+import { Phase, isBusy } from '../state.js';
+import { $, grouped, h, megabytes, setText } from './dom.js';
+import { checkRows, createLayerEditor, rowsFromTopology, topologyFromRows } from './layer-editor.js';
+
+const CUSTOM = 'custom';
+
+function numberValue(id) {
+  const raw = $(id).value.trim();
+  return raw === '' ? null : Number(raw);
+}
+
+export function createControls(handlers) {
+  const el = {
+    dataset: $('#dataset'), ownFiles: $('#own-files'), loadData: $('#load-data'), dataInfo: $('#data-info'),
+    loading: $('#loading'), loadProgress: $('#load-progress'), loadText: $('#load-text'),
+    preset: $('#preset'), presetDescription: $('#preset-description'),
+    train: $('#train'), pause: $('#pause'), resume: $('#resume'), stop: $('#stop'),
+    save: $('#save-model'), load: $('#load-model'), modelFiles: $('#model-files'),
+  };
+  let presets = [];
+  const editor = createLayerEditor($('#layer-editor'), { onChange: () => customised() });
+
+  function customised() {
+    el.preset.value = CUSTOM;
+    describePreset();
+    handlers.onModelChange();
+  }
+
+  function describePreset() {
+    const p = presets.find((x) => x.name === el.preset.value);
+    setText(el.presetDescription, p ? p.description : 'Your own stack of layers (edit below).');
+  }
+
+  // `quietly` when the page itself sets the preset: only a person's choice replaces the model view
+  function choosePreset(quietly = false) {
+    const p = presets.find((x) => x.name === el.preset.value);
+    if (p) editor.setRows(rowsFromTopology(p.topology));
+    describePreset();
+    if (quietly !== true) handlers.onModelChange();
+  }
+
+  el.dataset.addEventListener('change', () => { el.ownFiles.hidden = el.dataset.value !== 'files'; handlers.onDatasetChange(); });
+  for (const role of Object.keys(DATA_FILES)) $(`#file-${role}`).addEventListener('change', () => handlers.onDatasetChange());
+  el.preset.addEventListener('change', choosePreset);
+  el.loadData.addEventListener('click', () => handlers.onLoadData());
+  el.train.addEventListener('click', () => handlers.onTrain());
+  el.pause.addEventListener('click', () => handlers.onPause());
+  el.resume.addEventListener('click', () => handlers.onResume());
+  el.stop.addEventListener('click', () => handlers.onStop());
+  el.save.addEventListener('click', () => handlers.onSave());
+  el.load.addEventListener('click', () => el.modelFiles.click());
+  el.modelFiles.addEventListener('change', () => {
+    const files = [...el.modelFiles.files];
+    el.modelFiles.value = ''; // picking the same files again must fire change again
+    if (files.length) handlers.onLoadModelFiles(files);
+  });
+
+  return {
+    setPresets(list) {
+      presets = list;
+      el.preset.replaceChildren(
+        ...list.map((p) => h('option', { value: p.name }, p.name)),
+        h('option', { value: CUSTOM }, 'custom layers'),
+      );
+      if (list.length) choosePreset(true);
+    },
+
+    // What Train should load, or an error sentence when the choice is incomplete.
+    dataRequest() {
+      const source = el.dataset.value;
+      if (source !== 'files') return { source };
+      const files = {};
+      for (const role of Object.keys(DATA_FILES)) files[role] = $(`#file-${role}`).files[0];
+      return { source, files };
+    },
+
+    dataKey() {
+      return el.dataset.value;
+    },
+
+    // The model to build: a preset by name, or the editor's layers as a Keras topology.
+    modelChoice(imageShape) {
+      if (el.preset.value !== CUSTOM) return { preset: el.preset.value };
+      const problem = checkRows(editor.rows());
+      if (problem) throw new Error(problem);
+      return { topology: topologyFromRows(editor.rows(), imageShape) };
+    },
+
+    settings() {
+      return {
+        optimizer: $('#optimizer').value,
+        learningRate: numberValue('#learning-rate'),
+        epochs: numberValue('#epochs'),
+        batchSize: numberValue('#batch-size'),
+        validation: document.querySelector('input[name="validation"]:checked').value,
+        validationSplit: numberValue('#validation-split'),
+        seed: numberValue('#seed'),
+        trainLimit: numberValue('#train-limit'),
+      };
+    },
+
+    render(state) {
+      const busy = isBusy(state);
+      const ready = state.engine.status === 'ready';
+      const training = state.phase === Phase.TRAINING || state.phase === Phase.PAUSED;
+      el.train.disabled = !ready || busy;
+      el.pause.hidden = state.phase === Phase.PAUSED;
+      el.pause.disabled = state.phase !== Phase.TRAINING || !state.training;
+      el.resume.hidden = state.phase !== Phase.PAUSED;
+      el.stop.disabled = !training || !state.training || state.training.stopping;
+      el.loadData.disabled = !ready || busy;
+      el.save.disabled = !ready || !state.hasModel || training;
+      el.load.disabled = !ready || training;
+      for (const id of ['#dataset', '#preset', '#optimizer', '#learning-rate', '#epochs', '#batch-size', '#train-limit', '#seed', '#validation-split']) {
+        $(id).disabled = busy;
+      }
+      editor.setDisabled(busy);
+      renderData(state);
+    },
+  };
+
+  function renderData(state) {
+    el.loading.hidden = state.phase !== Phase.LOADING;
+    if (state.loading) {
+      const { loaded, total } = state.loading;
+      el.loadProgress.max = total || 1;
+      el.loadProgress.value = Math.min(loaded, total || 1);
+      setText(el.loadText, total ? `${megabytes(loaded)} of ${megabytes(total)}` : `${megabytes(loaded)} loaded`);
+    }
+    const d = state.data;
+    const name = d ? (DATASETS[d.source]?.label ?? 'your files') : null;
+    const text = d ? `${name}: ${grouped(d.trainSize)} training and ${grouped(d.testSize)} test images, ${d.imageShape.join('×')} pixels.`
+      : state.phase === Phase.LOADING ? 'Loading…' : 'Not loaded yet. Train loads it for you.';
+    setText(el.dataInfo, text);
+    if (d) editor.setFirstLabel(d.imageShape);
+  }
+}

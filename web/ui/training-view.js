@@ -1,0 +1,75 @@
+// The status line, the per-epoch progress bar and the ETA of the training card.
+import { DATASETS } from '../protocol.js';
+import { Phase, activeMs, eta } from '../state.js';
+import { $, duration, grouped, percent, setText } from './dom.js';
+
+function epochText(t) {
+  return `epoch ${Math.min(t.epoch + 1, t.epochs)} of ${t.epochs}`;
+}
+
+function lastLogs(t) {
+  if (!t?.logs) return '';
+  const l = t.logs;
+  const val = Number.isFinite(l.val_accuracy) ? `, validation ${percent(l.val_accuracy)}` : '';
+  return ` Last epoch: accuracy ${percent(l.accuracy)}${val}.`;
+}
+
+const FAILED = {
+  train: 'Training stopped because of an error (see the message above). Change the settings and press Train.',
+  'load-data': 'The data could not be loaded (see the message above).',
+  init: 'The training engine could not start (see the message above).',
+  crash: 'The training engine was restarted after a crash (see the message above).',
+};
+
+function statusText(state) {
+  const t = state.training;
+  switch (state.phase) {
+    case Phase.IDLE:
+      if (state.engine.status !== 'ready') return 'Starting the engine…';
+      return state.notice ? `${state.notice.text} Press Train to train a new one.` : 'Ready when you are: press Train.';
+    case Phase.LOADING:
+      return `Loading ${DATASETS[state.loading?.source]?.label ?? 'your files'}…`;
+    case Phase.READY:
+      return 'Data loaded. Press Train.';
+    case Phase.TRAINING:
+      if (!t) return 'Building the model…';
+      return t.stopping ? 'Stopping…' : `Training: ${epochText(t)}.${lastLogs(t)}`;
+    case Phase.PAUSED:
+      return `Paused at ${epochText(t)}, batch ${grouped(t.batch)}. Press Resume to go on.`;
+    case Phase.DONE: {
+      const how = t?.stopped ? `Stopped after ${grouped(t.done)} batches` : `Done: ${t?.epochs} epoch${t?.epochs === 1 ? '' : 's'}`;
+      const test = state.evaluation ? ` Test accuracy ${percent(state.evaluation.accuracy)}.` : ' Evaluating on the test set…';
+      return `${how} in ${duration(t?.activeMs ?? 0)}.${test}`;
+    }
+    case Phase.ERROR:
+      return FAILED[state.failed] ?? 'Something went wrong (see the message above).';
+    default:
+      return '';
+  }
+}
+
+function progressText(t, now) {
+  if (!t) return '';
+  const seconds = activeMs(t, now) / 1000;
+  const rate = seconds > 0.5 ? ` · ${grouped((t.done * t.trainSize) / t.batchesPerEpoch / seconds)} images/s` : '';
+  const left = eta(t, now);
+  const etaText = left != null && t.done < t.epochs * t.batchesPerEpoch ? ` · about ${duration(left)} left` : '';
+  return `batch ${grouped(t.batch)} / ${grouped(t.batchesPerEpoch)}${rate}${etaText}`;
+}
+
+export function createTrainingView() {
+  const status = $('#status');
+  const bar = $('#epoch-progress');
+  const text = $('#progress-text');
+  return {
+    render(state, now) {
+      setText(status, statusText(state));
+      const t = state.training;
+      bar.max = t?.batchesPerEpoch || 1;
+      bar.value = t ? t.batch : 0;
+      bar.dataset.batch = String(t?.done ?? 0);
+      bar.dataset.epoch = String(t?.epoch ?? 0);
+      setText(text, progressText(t, now));
+    },
+  };
+}

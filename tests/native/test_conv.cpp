@@ -142,6 +142,47 @@ TEST_CASE("conv2d.matches_direct_convolution") {
   }
 }
 
+// The seed CNN's first layer at its real size: the GEMMs run with many blocks (21,632 output
+// pixels), which the small cases above never reach. Backward is checked against direct sums.
+TEST_CASE("conv2d.backward_matches_direct_sums_at_mnist_size") {
+  Rng rng(5);
+  Conv2D conv(64, 3, "linear");
+  conv.build_once({28, 28, 1}, rng);
+  const Tensor x = random_tensor({32, 28, 28, 1}, rng);
+  conv.forward(x, true);
+  const Tensor dy = random_tensor({32, 26, 26, 64}, rng);
+  const Tensor& dx = conv.backward(dy);
+  const Tensor& kernel = *conv.params()[0].value;
+  const Tensor &dw = *conv.params()[0].grad, &db = *conv.params()[1].grad;
+  for (std::size_t f = 0; f < 64; f += 7) {
+    double bias_sum = 0;
+    for (std::size_t b = 0; b < 32; ++b)
+      for (std::size_t i = 0; i < 26; ++i)
+        for (std::size_t j = 0; j < 26; ++j) bias_sum += dy(b, i, j, f);
+    CHECK(db(f) == doctest::Approx(bias_sum).epsilon(1e-3));
+    for (std::size_t ky = 0; ky < 3; ++ky)
+      for (std::size_t kx = 0; kx < 3; ++kx) {
+        double sum = 0;
+        for (std::size_t b = 0; b < 32; ++b)
+          for (std::size_t i = 0; i < 26; ++i)
+            for (std::size_t j = 0; j < 26; ++j) sum += double(x(b, i + ky, j + kx, 0)) * dy(b, i, j, f);
+        CHECK(dw(ky, kx, 0, f) == doctest::Approx(sum).epsilon(1e-3));
+      }
+  }
+  for (std::size_t b : {0, 31})
+    for (std::size_t y = 0; y < 28; y += 3)
+      for (std::size_t xx = 0; xx < 28; xx += 5) {
+        double sum = 0;
+        for (std::size_t ky = 0; ky < 3; ++ky)
+          for (std::size_t kx = 0; kx < 3; ++kx) {
+            const long i = long(y) - long(ky), j = long(xx) - long(kx);
+            if (i < 0 || j < 0 || i >= 26 || j >= 26) continue;
+            for (std::size_t f = 0; f < 64; ++f) sum += double(dy(b, i, j, f)) * kernel(ky, kx, 0, f);
+          }
+        CHECK(dx(b, y, xx, 0) == doctest::Approx(sum).epsilon(1e-3));
+      }
+}
+
 TEST_CASE("conv2d.gradient_check") {
   struct Case {
     Shape input;

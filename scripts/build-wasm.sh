@@ -12,6 +12,10 @@
 #   NEURITE_WASM_VARIANTS="st node"   builds only those variants (default: st mt node)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# one build at a time per tree: concurrent runs (two terminals, a test and a bench) would share object files
+mkdir -p "$root/build"
+exec 9>"$root/build/.wasm.lock"
+flock 9
 out="$root/build/wasm"
 # Emscripten 3.1.6's JS optimizer requires Debian's acorn (node-acorn) from here
 export NODE_PATH=/usr/share/nodejs

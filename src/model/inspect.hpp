@@ -25,4 +25,18 @@ bool build_declared(Sequential& model);
 // differs is std::invalid_argument naming both (the check fit and predict make).
 void build_for(Sequential& model, const Shape& sample_shape);
 
+// What layer `layer_index` outputs for `inputs` ([n, ...model input shape]) in inference mode
+// (Dropout off, BatchNormalization on its moving statistics): the feature maps a Conv2D or a
+// pooling layer produces for a drawn digit. Builds the model for the inputs if needed; an index
+// past the last layer or inputs of another shape is std::invalid_argument naming both.
+Tensor layer_output(Sequential& model, const Tensor& inputs, std::size_t layer_index);
+
+// Layer `layer_index`'s weights in Keras' order (a Conv2D's kernel [kh, kw, in, out], then its
+// bias), copied, so that a caller can show the learned filters while training goes on.
+struct NamedWeight {
+  std::string name;  // "kernel", "bias"
+  Tensor value;
+};
+std::vector<NamedWeight> layer_weights(Sequential& model, std::size_t layer_index);
+
 }  // namespace neurite

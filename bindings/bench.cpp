@@ -1,0 +1,47 @@
+// Benchmark entry points for `npm run bench` (bench/browser/): the SGEMM kernel alone, timed inside
+// wasm so that no embind or JS cost per call lands in the figure. Not part of the model API.
+#include <emscripten/bind.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "glue.hpp"
+#include "kernels/gemm.hpp"
+
+namespace {
+
+using neurite::kernels::Trans;
+
+std::vector<float> filled(std::size_t n, std::uint32_t seed) {
+  std::vector<float> v(n);
+  for (auto& x : v) {  // a small LCG: values in [-1, 1), so no denormals or overflow slow anything down
+    seed = seed * 1664525u + 1013904223u;
+    x = static_cast<float>(seed >> 8) / static_cast<float>(1u << 23) - 1.0f;
+  }
+  return v;
+}
+
+// Seconds for `reps` calls of C = op(A)·op(B) (alpha 1, beta 0, packed leading dimensions), after one
+// untimed call that grows sgemm's scratch. Each sgemm is its own wasm call, so V8 tiers it up as
+// training does; the caller warms up by calling this a few times before it trusts the figure.
+double bench_gemm(std::size_t m, std::size_t n, std::size_t k, bool trans_a, bool trans_b, std::size_t reps) {
+  const Trans ta = trans_a ? Trans::Yes : Trans::No, tb = trans_b ? Trans::Yes : Trans::No;
+  const std::size_t lda = trans_a ? m : k, ldb = trans_b ? k : n;
+  const auto a = filled(m * k, 1), b = filled(k * n, 2);
+  std::vector<float> c(m * n);
+  const auto call = [&] {
+    neurite::kernels::sgemm(ta, tb, m, n, k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(), n);
+  };
+  call();
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t r = 0; r < reps; ++r) call();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(neurite_bench) {
+  emscripten::function("benchGemm", &neurite::bindings::Guarded<&bench_gemm>::call);
+}

@@ -75,13 +75,15 @@ function headersFor(file, size, isolated) {
   return h;
 }
 
-// Maps a URL path to a file under the repo, or null when it escapes its directory.
-export function resolvePath(urlPath) {
+// Maps a URL path to a file under the repo, or null when it escapes its directory. `routes`
+// ({files, prefixes}, same forms as FILES and PREFIXES) come first: the benchmark adds its own.
+export function resolvePath(urlPath, routes = {}) {
   let path;
   try { path = decodeURIComponent(urlPath); } catch { return null; }
   if (path.includes('\0')) return null;
-  if (FILES[path]) return join(root, FILES[path]);
-  for (const [prefix, dir] of PREFIXES) {
+  const file = routes.files?.[path] ?? FILES[path];
+  if (file) return join(root, file);
+  for (const [prefix, dir] of [...(routes.prefixes ?? []), ...PREFIXES]) {
     if (!path.startsWith(prefix)) continue;
     const base = join(root, dir);
     let rel = path.slice(prefix.length);
@@ -105,12 +107,12 @@ function throttle(rate) {
   });
 }
 
-async function handle(req, res, { isolated, throttleRate }) {
+async function handle(req, res, { isolated, throttleRate, routes }) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
-  const file = resolvePath(new URL(req.url, 'http://x').pathname);
+  const file = resolvePath(new URL(req.url, 'http://x').pathname, routes);
   const info = file && (await stat(file).catch(() => null));
   if (!info?.isFile()) {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
@@ -123,10 +125,10 @@ async function handle(req, res, { isolated, throttleRate }) {
 }
 
 // Starts the server; port 0 picks a free port. Resolves to { server, port, url, close() }.
-// throttleRate (bytes/s) slows the data files down, to watch the loading progress.
-export function startServer({ port = 8080, isolated = true, host = '127.0.0.1', throttleRate = 0 } = {}) {
+// throttleRate (bytes/s) slows the data files down, to watch the loading progress; routes: see resolvePath.
+export function startServer({ port = 8080, isolated = true, host = '127.0.0.1', throttleRate = 0, routes } = {}) {
   const server = createServer((req, res) => {
-    handle(req, res, { isolated, throttleRate }).catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); });
+    handle(req, res, { isolated, throttleRate, routes }).catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); });
   });
   return new Promise((resolveStart, reject) => {
     server.once('error', reject);

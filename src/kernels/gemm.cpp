@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/gemm_detail.hpp"
+#include "kernels/parallel.hpp"
 
 namespace neurite::kernels {
 namespace gemm_detail {
@@ -229,6 +230,31 @@ void sgemm_columns(const Problem& p, size_t n_begin, size_t n_end) {
   }
 }
 
+Problem rows_of(const Problem& p, size_t m_begin, size_t m_end) {
+  Problem rows = p;
+  rows.M = m_end - m_begin;
+  rows.A = p.ta == Trans::No ? p.A + m_begin * p.lda : p.A + m_begin;
+  rows.C = p.C + m_begin * p.ldc;
+  return rows;
+}
+
+void sgemm_parallel(const Problem& p) {
+  const size_t chunks = chunks_for(p.M * p.N * std::max<size_t>(p.K, 1), kMinMultiplyAddsPerChunk);
+  if (chunks <= 1) return sgemm_columns(p, 0, p.N);
+  // Split the longer side of C: every chunk packs all of the other operand, so that one should be
+  // the smaller (a conv forward, 21632×64, splits rows; the MLP's 32×128 splits columns).
+  const bool split_columns = p.N >= p.M;
+  const size_t length = split_columns ? p.N : p.M, unit = split_columns ? kNR : kMR;
+  const size_t step = round_up((length + chunks - 1) / chunks, unit);
+  parallel_for((length + step - 1) / step, [&](size_t chunk) {
+    const size_t begin = chunk * step, end = std::min(length, begin + step);
+    if (split_columns)
+      sgemm_columns(p, begin, end);
+    else
+      sgemm_columns(rows_of(p, begin, end), 0, p.N);
+  });
+}
+
 }  // namespace gemm_detail
 
 namespace {
@@ -252,7 +278,7 @@ void sgemm(Trans ta, Trans tb, std::size_t M, std::size_t N, std::size_t K, floa
     throw std::invalid_argument("sgemm: A or B is null while K > 0 and alpha != 0");
 
   const gemm_detail::Problem problem{ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
-  gemm_detail::sgemm_columns(problem, 0, N);
+  gemm_detail::sgemm_parallel(problem);
 }
 
 void sgemm_reference(Trans ta, Trans tb, std::size_t M, std::size_t N, std::size_t K, float alpha, const float* A,

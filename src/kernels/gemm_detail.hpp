@@ -60,4 +60,16 @@ struct Problem {
 // split [0, N) between threads, preferably at multiples of kNR.
 void sgemm_columns(const Problem& p, std::size_t n_begin, std::size_t n_end);
 
+// The problem restricted to rows [m_begin, m_end) of C.
+Problem rows_of(const Problem& p, std::size_t m_begin, std::size_t m_end);
+
+// A thread pool hand-off costs about as much as this many multiply-adds (~25 µs in wasm at
+// 20 GFLOP/s): smaller products run on the calling thread alone.
+constexpr std::size_t kMinMultiplyAddsPerChunk = std::size_t{1} << 18;
+
+// sgemm_columns over all of C, split into row or column ranges across the thread pool. Every
+// element of C is computed by the same sequence of operations whatever the split (the k-blocking
+// depends on K alone), so the result is bit-for-bit the same for any thread count.
+void sgemm_parallel(const Problem& p);
+
 }  // namespace neurite::kernels::gemm_detail

@@ -1,0 +1,144 @@
+// The kernels' thread pool: every chunk runs exactly once, exceptions reach the caller, small or
+// nested work stays on the calling thread, and sgemm gives the same bits for 1 and 2 threads.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstddef>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "kernels/gemm.hpp"
+#include "kernels/parallel.hpp"
+
+namespace {
+
+using namespace neurite::kernels;
+
+// Sets the pool's thread count for one scope and restores the default after it.
+struct ThreadCount {
+  explicit ThreadCount(std::size_t threads) { set_thread_count(threads); }
+  ~ThreadCount() { set_thread_count(0); }
+};
+
+}  // namespace
+
+TEST_CASE("parallel.every_chunk_runs_once") {
+  for (std::size_t threads : {1, 2, 3}) {
+    ThreadCount scope(threads);
+    CAPTURE(threads);
+    for (std::size_t chunks : {0, 1, 2, 7, 100}) {
+      std::vector<std::atomic<int>> runs(chunks);
+      parallel_for(chunks, [&](std::size_t chunk) { runs[chunk].fetch_add(1); });
+      for (std::size_t i = 0; i < chunks; ++i) CHECK(runs[i].load() == 1);
+    }
+  }
+}
+
+TEST_CASE("parallel.uses_other_threads_when_asked") {
+  ThreadCount scope(2);
+  REQUIRE(thread_count() == 2);
+  const auto caller = std::this_thread::get_id();
+  std::atomic<bool> elsewhere{false};
+  // Each chunk waits (boundedly) for another thread to have taken one, so a pool that ran
+  // everything on the caller would be seen, without depending on timing for the result.
+  std::atomic<int> started{0};
+  parallel_for(2, [&](std::size_t) {
+    started.fetch_add(1);
+    if (std::this_thread::get_id() != caller) elsewhere = true;
+    for (int spins = 0; started.load() < 2 && spins < 20'000'000; ++spins) std::this_thread::yield();
+  });
+  CHECK(elsewhere.load());
+}
+
+TEST_CASE("parallel.one_thread_runs_inline_in_order") {
+  ThreadCount scope(1);
+  const auto caller = std::this_thread::get_id();
+  std::vector<std::size_t> order;
+  parallel_for(5, [&](std::size_t chunk) {
+    CHECK((std::this_thread::get_id() == caller));
+    order.push_back(chunk);
+  });
+  CHECK(order == std::vector<std::size_t>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("parallel.a_single_chunk_and_nested_jobs_run_inline") {
+  ThreadCount scope(2);
+  const auto caller = std::this_thread::get_id();
+  parallel_for(1, [&](std::size_t) { CHECK((std::this_thread::get_id() == caller)); });
+  std::atomic<int> inner_runs{0};
+  parallel_for(2, [&](std::size_t) {
+    const auto outer = std::this_thread::get_id();
+    parallel_for(3, [&](std::size_t) {
+      CHECK((std::this_thread::get_id() == outer));
+      inner_runs.fetch_add(1);
+    });
+  });
+  CHECK(inner_runs.load() == 6);
+}
+
+TEST_CASE("parallel.small_work_is_one_chunk") {
+  ThreadCount scope(2);
+  CHECK(chunks_for(1000, 1 << 18) == 1);
+  CHECK(chunks_for(std::size_t{1} << 20, 1 << 18) == 2);
+  set_thread_count(1);
+  CHECK(chunks_for(std::size_t{1} << 20, 1 << 18) == 1);
+}
+
+TEST_CASE("parallel.exception_in_a_chunk_reaches_the_caller") {
+  for (std::size_t threads : {1, 2}) {
+    ThreadCount scope(threads);
+    CAPTURE(threads);
+    CHECK_THROWS_WITH_AS(parallel_for(8,
+                                      [](std::size_t chunk) {
+                                        if (chunk == 5) throw std::runtime_error("chunk 5 failed");
+                                      }),
+                         "chunk 5 failed", std::runtime_error);
+    // the pool is usable again afterwards
+    std::atomic<int> runs{0};
+    parallel_for(4, [&](std::size_t) { runs.fetch_add(1); });
+    CHECK(runs.load() == 4);
+  }
+}
+
+TEST_CASE("parallel.thread_count_is_clamped") {
+  ThreadCount scope(1);
+  CHECK(set_thread_count(1) == 1);
+  if (threads_supported()) {
+    CHECK(set_thread_count(2) == 2);
+    CHECK(set_thread_count(100000) >= 2);
+  }
+  CHECK(set_thread_count(0) >= 1);
+}
+
+TEST_CASE("parallel.sgemm_same_bits_for_1_and_2_threads") {
+  struct Shape {
+    Trans ta, tb;
+    std::size_t M, N, K;
+  };
+  // the MLP's three products, a conv forward (rows split), odd sizes, and a beta != 0 case
+  const Shape shapes[] = {{Trans::No, Trans::No, 32, 128, 784},   {Trans::Yes, Trans::No, 784, 128, 32},
+                          {Trans::No, Trans::Yes, 32, 784, 128},  {Trans::No, Trans::No, 5408, 64, 9},
+                          {Trans::Yes, Trans::Yes, 785, 33, 785}, {Trans::No, Trans::No, 17, 1003, 517}};
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (const Shape& s : shapes) {
+    CAPTURE(s.M);
+    CAPTURE(s.N);
+    CAPTURE(s.K);
+    std::vector<float> a(s.M * s.K), b(s.K * s.N), c0(s.M * s.N);
+    for (auto* v : {&a, &b, &c0})
+      for (float& x : *v) x = dist(rng);
+    const std::size_t lda = s.ta == Trans::No ? s.K : s.M, ldb = s.tb == Trans::No ? s.N : s.K;
+    std::vector<std::vector<float>> results;
+    for (std::size_t threads : {1, 2, 3}) {
+      ThreadCount scope(threads);
+      auto c = c0;
+      sgemm(s.ta, s.tb, s.M, s.N, s.K, 0.5f, a.data(), lda, b.data(), ldb, 0.25f, c.data(), s.N);
+      results.push_back(c);
+    }
+    CHECK(results[0] == results[1]);
+    CHECK(results[0] == results[2]);
+  }
+}

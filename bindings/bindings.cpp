@@ -31,6 +31,8 @@ EMSCRIPTEN_BINDINGS(neurite) {
       .function("outputShape", GUARD(&nb::output_shape_js))
       .function("predictFloats", GUARD(&nb::predict_floats))
       .function("predictBytes", GUARD(&nb::predict_bytes))
+      .function("layerOutput", GUARD(&nb::layer_output_js))
+      .function("layerWeights", GUARD(&nb::layer_weights_js))
       .function("evaluate", GUARD(&nb::evaluate_js))
       .function("confusionMatrix", GUARD(&nb::confusion_matrix_js))
       .function("save", GUARD(&nb::save_artifacts))

@@ -317,6 +317,29 @@ inline val predict_bytes(Sequential& model, const val& input, std::size_t n, std
   return float32_copy(out.data(), out.size());
 }
 
+// Layer `layer_index`'s output for n samples given as floats: {shape: [n, ...], values}.
+inline val layer_output_js(Sequential& model, const val& input, std::size_t n, std::size_t layer_index) {
+  const Tensor x = tensor_from_js<Tensor>(input, predict_shape(model, n), "layerOutput");
+  const Tensor out = layer_output(model, x, layer_index);
+  val result = val::object();
+  result.set("shape", shape_js(Shape(out.shape().begin(), out.shape().end())));
+  result.set("values", float32_copy(out.data(), out.size()));
+  return result;
+}
+
+// [{name, shape, values}] in Keras' order (a Conv2D: kernel [kh, kw, in, out], then bias).
+inline val layer_weights_js(Sequential& model, std::size_t layer_index) {
+  val out = val::array();
+  for (const auto& w : layer_weights(model, layer_index)) {
+    val item = val::object();
+    item.set("name", w.name);
+    item.set("shape", shape_js(Shape(w.value.shape().begin(), w.value.shape().end())));
+    item.set("values", float32_copy(w.value.data(), w.value.size()));
+    out.call<void>("push", item);
+  }
+  return out;
+}
+
 inline val evaluate_js(Sequential& model, const Samples& x, const Samples& y, std::size_t batch_size) {
   return logs_js(model.evaluate(x, y, batch_size));
 }

@@ -12,6 +12,7 @@
 //   const train = api.createDataset(imageBytes, [n, 28, 28], labelBytes);   // stays uint8 in wasm
 //   const session = model.fit(train, { epochs: 5, batchSize: 32, validationSplit: 0.1 });
 //   for (let p; !(p = session.run(10)).finished;) report(p);    // a few batches per call
+//   model.layerOutput(pixels, 0);  model.layerWeights(0);   // a layer's feature maps and its filters
 //   model.predict(pixels, 1);  model.evaluate(test);  model.confusion(test);  model.save();
 //   session.dispose(); train.dispose(); model.dispose();
 //
@@ -194,6 +195,22 @@ class Model {
       return guard(() => this.handle.predictBytes(input, n, batchSize));
     if (input instanceof Float32Array) return guard(() => this.handle.predictFloats(input, n, batchSize));
     throw new TypeError('predict: input must be a Float32Array, a Uint8Array (pixels / 255) or an Array');
+  }
+
+  // What layer `layerIndex` (0-based, as in layers()) outputs for n samples of inputShape in
+  // inference mode: {shape: [n, ...layer output shape], values: Float32Array}. A Conv2D's feature maps.
+  layerOutput(input, layerIndex, n = 1) {
+    if (Array.isArray(input)) input = Float32Array.from(input);
+    if (!(input instanceof Float32Array)) throw new TypeError('layerOutput: input must be a Float32Array or an Array');
+    count('layerIndex', layerIndex, { min: 0 });
+    count('n', n);
+    return guard(() => this.handle.layerOutput(input, n, layerIndex));
+  }
+  // Layer `layerIndex`'s weights as copies: [{name: 'kernel' | 'bias' | ..., shape, values: Float32Array}]
+  // (a Conv2D kernel is [kh, kw, in, out]); [] for a layer without weights or before the model is built.
+  layerWeights(layerIndex) {
+    count('layerIndex', layerIndex, { min: 0 });
+    return guard(() => this.handle.layerWeights(layerIndex));
   }
 
   // {loss, accuracy, ...} over the whole dataset

@@ -176,3 +176,48 @@ test('sessions: validation data, stop, and dispose with the model', () => {
   validation.dispose();
   train.dispose();
 });
+
+test('a cnn sees: the first Conv2D\'s filters and the feature maps of one image, after training on [n, 28, 28, 1]', () => {
+  const model = api.createModel({ preset: 'cnn', seed: 5 });
+  assert.deepEqual(model.inputShape, [28, 28, 1]);
+  assert.deepEqual(model.layers().map((l) => l.className), ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense']);
+  // the tutorial's x_train[..., tf.newaxis]: the same bytes with a channel axis
+  const train = api.createDataset(images(0, 512), [512, 28, 28, 1], labels(0, 512));
+  const session = model.fit(train, { epochs: 1, batchSize: 32 });
+  while (!session.run(8).finished);
+  session.dispose();
+
+  const [kernel, bias] = model.layerWeights(0);
+  assert.equal(kernel.name, 'kernel');
+  assert.deepEqual(kernel.shape, [3, 3, 1, 64]);
+  assert.deepEqual(bias.shape, [64]);
+  assert.deepEqual(model.layerWeights(1), [], 'MaxPooling2D has no weights');
+
+  const pixels = Float32Array.from(images(3000, 3001), (v) => v / 255);
+  const maps = model.layerOutput(pixels, 0);
+  assert.deepEqual(maps.shape, [1, 26, 26, 64]);
+  // one value by hand: relu(bias + sum of the 3x3 window times the kernel), NHWC and [kh, kw, in, out]
+  const [r, c, f] = [12, 9, 7];
+  let sum = bias.values[f];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) sum += kernel.values[(i * 3 + j) * 64 + f] * pixels[(r + i) * 28 + c + j];
+  assert.ok(Math.abs(maps.values[(r * 26 + c) * 64 + f] - Math.max(0, sum)) < 1e-5);
+  assert.ok(maps.values.some((v) => v > 0) && maps.values.every((v) => v >= 0), 'relu feature maps');
+
+  const pooled = model.layerOutput(pixels, 1);
+  assert.deepEqual(pooled.shape, [1, 13, 13, 64]);
+  const last = model.layerOutput(pixels, 3);
+  const predicted = model.predict(pixels, 1);
+  for (let k = 0; k < 10; k++) assert.ok(Math.abs(last.values[k] - predicted[k]) < 1e-6);
+
+  assert.throws(() => model.layerOutput(pixels, 4), { name: 'Error', message: /layer index 4 is out of range: the model has 4 layers/ });
+  assert.throws(() => model.layerOutput(pixels.subarray(0, 700), 0), /layerOutput: expected 1 × 28 × 28 × 1 = 784 values, got 700/);
+  assert.throws(() => model.layerOutput(pixels, -1), RangeError);
+  // a Conv2D after Flatten cannot be built: the core says why, in words
+  const flatFirst = { class_name: 'Sequential', config: { name: 'sequential', layers: [
+    { class_name: 'Flatten', config: { batch_input_shape: [null, 28, 28] } },
+    { class_name: 'Conv2D', config: { filters: 8, kernel_size: [3, 3], activation: 'relu' } },
+  ] } };
+  assert.throws(() => api.createModel({ topology: flatFirst }), /needs images of shape \(height, width, channels\), got \(None, 784\)/);
+  model.dispose();
+  train.dispose();
+});

@@ -57,6 +57,7 @@ const onWorker = {
   [FromWorker.TRAIN_PROGRESS]: (m) => {
     charts.addBatch(m.epoch + m.batch / m.batchesPerEpoch, m.loss, m.accuracy);
     dispatch({ ...m, type: 'train-progress' });
+    watchLearning();
   },
   [FromWorker.EPOCH_END]: (m) => {
     charts.addEpoch(m.epoch + 1, m.logs);
@@ -82,10 +83,18 @@ const onWorker = {
   },
 };
 
+// While training, the guess and the filters follow the model about once a second.
+let lastWatch = 0;
+function watchLearning() {
+  const now = performance.now();
+  if (now - lastWatch < 1000) return;
+  lastWatch = now;
+  predictor.refresh();
+}
+
 function onCrash({ reason, restarted }) {
   pendingTrain = false;
   dataStale = true;
-  predictor.reset();
   dispatch({ type: 'engine-crashed', reason, restarted });
 }
 
@@ -138,8 +147,10 @@ function previewModel() {
     if (isBusy(state) || state.engine.status !== 'ready') return;
     try {
       const info = await engine.request({ type: ToWorker.DESCRIBE, model: controls.modelChoice(state.data?.imageShape ?? [28, 28]) });
+      controls.setModelProblem(null);
       dispatch({ type: 'model-info', model: info });
     } catch (err) {
+      controls.setModelProblem(err.message);
       dispatch({ type: 'model-info', model: { origin: 'preview', summary: `This model cannot be built: ${err.message}`, layers: [], inputShape: [] } });
     }
   }, 120);
@@ -230,35 +241,53 @@ async function loadModelFiles(files) {
 
 // ---------- drawing pad → prediction ----------
 
-// At most one prediction in flight; strokes drawn meanwhile collapse into the latest one.
+// At most one request of a kind in flight; calls made meanwhile collapse into the latest one, so
+// a fast drawing hand costs one request per answer, not one per mouse move.
+function latestOnly(run) {
+  let busy = false, pending = null;
+  return function call(arg) {
+    if (busy) { pending = { arg }; return; }
+    busy = true;
+    Promise.resolve().then(() => run(arg)).finally(() => {
+      busy = false;
+      if (pending) { const p = pending; pending = null; call(p.arg); }
+    });
+  };
+}
+
+const blank = (pixels) => !pixels || !pixels.some((v) => v > 0); // Clear sends null
+
+// The drawing's prediction, and what the first Conv2D layer makes of it (with no drawing, its
+// filters alone): both follow the drawing and the model as it learns.
 const predictor = (() => {
-  let view = null, busy = false, pending = null, last = null;
-  const blank = (pixels) => !pixels || !pixels.some((v) => v > 0); // Clear sends null
+  let view = null, cnnView = null, last = null;
+  const predict = latestOnly((pixels) => engine.request({ type: ToWorker.PREDICT, pixels })
+    .then((r) => { if (last && !blank(last)) view.update(r.probabilities); })
+    .catch((err) => dispatch({ type: 'error', during: 'predict', message: err.message })));
+  const inspect = latestOnly((pixels) => engine.request({ type: ToWorker.INSPECT, pixels })
+    .then((r) => cnnView.update(r))
+    .catch(() => cnnView.update(null))); // a failed look inside must not bother anyone
   function request(pixels) {
     last = pixels;
     if (!view) return;
-    if (!state.hasModel || blank(pixels)) { pending = null; view.reset(); return; }
-    if (busy) { pending = pixels; return; }
-    busy = true;
-    engine.request({ type: ToWorker.PREDICT, pixels })
-      .then((r) => { if (last && !blank(last)) view.update(r.probabilities); })
-      .catch((err) => dispatch({ type: 'error', during: 'predict', message: err.message }))
-      .finally(() => { busy = false; if (pending) { const p = pending; pending = null; request(p); } });
+    const drawn = !blank(pixels);
+    if (!state.hasModel) { view.reset(); cnnView.update(null); return; }
+    if (drawn) predict(pixels); else view.reset();
+    inspect(drawn ? pixels : null);
   }
   return {
-    attach(v) { view = v; },
+    attach(v, c) { view = v; cnnView = c; },
     request,
-    refresh() { if (last) request(last); },
-    reset() { busy = false; pending = null; },
+    refresh() { request(last); },
   };
 })();
 
 async function setupDrawing() {
   try {
-    const [{ createDrawPad }, { createPredictionView }] = await Promise.all([
-      import('./ui/draw-pad.js'), import('./ui/prediction-view.js'),
+    const [{ createDrawPad }, { createPredictionView }, { createCnnView }] = await Promise.all([
+      import('./ui/draw-pad.js'), import('./ui/prediction-view.js'), import('./ui/cnn-view.js'),
     ]);
-    predictor.attach(createPredictionView($('#prediction'), { placeholder: 'Waiting for a drawing' }));
+    predictor.attach(createPredictionView($('#prediction'), { placeholder: 'Waiting for a drawing' }), createCnnView($('#cnn-view')));
     createDrawPad($('#draw-pad'), { onInput: (pixels) => predictor.request(pixels) });
   } catch (err) {
     alertUser(`The drawing pad could not be loaded (${err.message}).`);

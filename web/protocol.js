@@ -13,6 +13,7 @@ export const ToWorker = Object.freeze({
   STOP: 'stop',                 // ends training after the current slice; the model keeps what it learnt
   EVALUATE: 'evaluate',         // { id } → EVALUATION on the test set
   PREDICT: 'predict',           // { id, pixels: Float32Array(784) in 0..1 } → PREDICTION
+  INSPECT: 'inspect',           // { id, pixels: Float32Array(784) | null } → INSPECTION
   SAVE_MODEL: 'save-model',     // { id } → MODEL_SAVED
   LOAD_MODEL: 'load-model',     // { id, modelJson, weights: ArrayBuffer, origin } → MODEL_INFO
   CRASH: 'crash',               // tests only: throws outside any handler, as a wasm abort would
@@ -32,6 +33,7 @@ export const FromWorker = Object.freeze({
   TRAIN_DONE: 'train-done',     // { stopped, history }
   EVALUATION: 'evaluation',     // { replyTo?, loss, accuracy, precision[], recall[], f1[], matrix[][], misclassified[] }
   PREDICTION: 'prediction',     // { replyTo, probabilities: number[] }
+  INSPECTION: 'inspection',     // { replyTo, filters: Filters | null, maps: FeatureMaps[] } (see worker.js inspect)
   MODEL_SAVED: 'model-saved',   // { replyTo, modelJson, weights: ArrayBuffer }
   ERROR: 'error',               // { replyTo?, during, message }
 });
@@ -60,7 +62,8 @@ export const DATA_FILES = Object.freeze({
 
 export const OPTIMIZERS = Object.freeze(['adam', 'sgd', 'rmsprop']);
 export const ACTIVATIONS = Object.freeze(['relu', 'sigmoid', 'tanh', 'softmax', 'linear']);
-export const EDITABLE_LAYERS = Object.freeze(['Dense', 'Dropout', 'Activation']);
+export const EDITABLE_LAYERS = Object.freeze(['Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Flatten', 'Dense', 'Dropout', 'Activation']);
+export const PADDINGS = Object.freeze(['valid', 'same']);
 
 // ModelSpec: { preset: string } or { topology: KerasSequentialConfig }.
 export function modelSpec({ preset, topology }) {

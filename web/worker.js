@@ -11,7 +11,9 @@ const GALLERY_SIZE = 40;      // misclassified test images sent back for the gal
 const PREDICT_CHUNK = 500;    // test images per predict call while looking for mistakes
 
 let api = null;
-const data = { source: null, train: null, test: null, testImages: null, testLabels: null, imageShape: null, classes: 0 };
+// train/test: the wasm data sets, shaped as `shape` (the images' [h, w], or what the model takes,
+// e.g. [h, w, 1] for a Conv2D); the raw bytes stay here so they can be shaped again.
+const data = { source: null, train: null, test: null, shape: null, raw: null, testImages: null, testLabels: null, imageShape: null, classes: 0 };
 let model = null;             // { handle, fromLogits }
 let training = null;          // see startTraining
 
@@ -36,13 +38,16 @@ function describePresets() {
     const m = api.createModel({ preset: name, seed: 0 });
     try {
       // presets for other inputs (toy-binary takes 2 features) make no sense for images
-      if (m.inputShape?.length === 2) out.push({ name, description, topology: topologyOf(m) });
+      if (takesImages(m.inputShape)) out.push({ name, description, topology: topologyOf(m) });
     } finally {
       m.dispose();
     }
   }
   return out;
 }
+
+// [h, w] images, or [h, w, 1]: one channel, as a Keras Conv2D wants them (x[..., None])
+const takesImages = (shape) => shape?.length === 2 || (shape?.length === 3 && shape[2] === 1);
 
 async function init() {
   const loaded = await loadApi();
@@ -62,7 +67,31 @@ async function init() {
 function disposeData() {
   data.train?.dispose();
   data.test?.dispose();
-  Object.assign(data, { source: null, train: null, test: null, testImages: null, testLabels: null });
+  Object.assign(data, { source: null, train: null, test: null, shape: null, raw: null, testImages: null, testLabels: null });
+}
+
+function createDataSets(shape) {
+  const { train, test } = data.raw;
+  data.train?.dispose();
+  data.test?.dispose();
+  Object.assign(data, { train: null, test: null, shape: null }); // a failed copy leaves no disposed sets behind
+  data.train = api.createDataset(train.images.data, [train.images.dims[0], ...shape], train.labels.data);
+  data.test = api.createDataset(test.images.data, [test.images.dims[0], ...shape], test.labels.data);
+  data.shape = shape;
+}
+
+// The data sets shaped as the model's input, like the tutorial's x_train[..., tf.newaxis] for a
+// CNN: the same bytes, copied into wasm memory again only when the shape changes.
+function dataFor(handle) {
+  if (!data.raw) throw new Error('load a data set first');
+  const want = handle.inputShape ?? data.imageShape;
+  if (data.shape?.join() === want.join()) return data;
+  const [h, w] = data.imageShape;
+  if (want.reduce((a, b) => a * b, 1) !== h * w) {
+    throw new Error(`the model takes inputs of shape (${want.join(', ')}), but the images are ${h}×${w} pixels`);
+  }
+  createDataSets(want);
+  return data;
 }
 
 function openSources({ source, files }) {
@@ -104,9 +133,9 @@ async function loadData(msg) {
     throw new Error(`training images are ${h}×${w} but test images are ${test.images.dims[1]}×${test.images.dims[2]}`);
   }
   disposeData();
-  data.train = api.createDataset(train.images.data, train.images.dims, train.labels.data);
-  data.test = api.createDataset(test.images.data, test.images.dims, test.labels.data);
-  Object.assign(data, { source: msg.source, testImages: test.images.data, testLabels: test.labels.data, imageShape: [h, w] });
+  Object.assign(data, { raw: { train, test }, imageShape: [h, w] });
+  createDataSets([h, w]);
+  Object.assign(data, { source: msg.source, testImages: test.images.data, testLabels: test.labels.data });
   post({ type: FromWorker.DATA_LOADED, source: msg.source, trainSize: data.train.size, testSize: data.test.size, imageShape: [h, w], classes: 10 });
 }
 
@@ -197,15 +226,38 @@ function predict(msg) {
   post({ type: FromWorker.PREDICTION, replyTo: msg.id, probabilities: model.fromLogits ? softmax(out) : out });
 }
 
+// ---------- what a CNN sees ----------
+
+const POOLING = new Set(['MaxPooling2D', 'AveragePooling2D']);
+
+// The first Conv2D's learned filters (kernel [kh, kw, in, out]) and, for a drawing, the feature
+// maps it produces, plus the next layer's when that is a pooling layer (the same maps, smaller).
+// Models without a Conv2D answer { filters: null, maps: [] }.
+function inspect(msg) {
+  if (!model) throw new Error('there is no model yet: train or load one first');
+  const layers = model.handle.layers();
+  const conv = layers.findIndex((l) => l.className === 'Conv2D');
+  if (conv < 0) { post({ type: FromWorker.INSPECTION, replyTo: msg.id, filters: null, maps: [] }); return; }
+  const [kernel] = model.handle.layerWeights(conv);
+  const filters = { layer: layers[conv].name, shape: kernel.shape, values: kernel.values };
+  const shown = POOLING.has(layers[conv + 1]?.className) ? [conv, conv + 1] : [conv];
+  const maps = msg.pixels ? shown.map((i) => {
+    const { shape, values } = model.handle.layerOutput(msg.pixels, i);
+    return { layer: layers[i].name, className: layers[i].className, shape: shape.slice(1), values };
+  }) : [];
+  const transfer = [filters.values.buffer, ...maps.map((m) => m.values.buffer)];
+  post({ type: FromWorker.INSPECTION, replyTo: msg.id, filters, maps }, transfer);
+}
+
 // ---------- training ----------
 
 function requireData() {
   if (!data.train) throw new Error('load a data set before training');
 }
 
-function fitOptions(fit) {
+function fitOptions(fit, sets) {
   const opts = { epochs: fit.epochs, batchSize: fit.batchSize, shuffle: true };
-  if (fit.validation === 'test') opts.validation = data.test;
+  if (fit.validation === 'test') opts.validation = sets.test;
   else opts.validationSplit = fit.validationSplit;
   return opts;
 }
@@ -218,9 +270,10 @@ function startTraining(msg) {
   let subset = null;
   try {
     compileModel(handle, m.fromLogits, msg.compile);
+    const sets = dataFor(handle);
     const limit = msg.fit.trainLimit;
-    subset = limit && limit < data.train.size ? data.train.slice(0, limit) : null;
-    const session = handle.fit(subset ?? data.train, fitOptions(msg.fit));
+    subset = limit && limit < sets.train.size ? sets.train.slice(0, limit) : null;
+    const session = handle.fit(subset ?? sets.train, fitOptions(msg.fit, sets));
     replaceModel(m);
     post(modelInfo(m, 'trained'));
     training = { session, subset, paused: false, stopped: false, perBatchMs: 1, globalBatch: 0, lastPost: 0, epochStats: null };
@@ -359,8 +412,9 @@ function findMisclassified() {
 function evaluate(msg) {
   if (!model) throw new Error('there is no model to evaluate yet');
   if (!data.test) throw new Error('load a data set before evaluating');
-  const { loss } = model.handle.evaluate(data.test);
-  const c = model.handle.confusion(data.test);
+  const { test } = dataFor(model.handle);
+  const { loss } = model.handle.evaluate(test);
+  const c = model.handle.confusion(test);
   post({
     type: FromWorker.EVALUATION, replyTo: msg.id, loss, accuracy: c.accuracy,
     precision: Array.from(c.precision), recall: Array.from(c.recall), f1: Array.from(c.f1),
@@ -396,6 +450,7 @@ const handlers = {
   [ToWorker.STOP]: stop,
   [ToWorker.EVALUATE]: evaluate,
   [ToWorker.PREDICT]: predict,
+  [ToWorker.INSPECT]: inspect,
   [ToWorker.SAVE_MODEL]: saveModel,
   [ToWorker.LOAD_MODEL]: loadModel,
   [ToWorker.CRASH]: () => setTimeout(() => { throw new Error('the worker was asked to crash (test)'); }, 0),

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Phase, eta, initialState, next, plainError } from '../../web/state.js';
 import { ToWorker, trainRequest } from '../../web/protocol.js';
-import { checkRows, rowsFromTopology, topologyFromRows } from '../../web/ui/layer-editor.js';
+import { checkRows, explainProblem, inputShapeFor, rowsFromTopology, topologyFromRows } from '../../web/ui/layer-editor.js';
 
 const run = (events, s = initialState()) => events.reduce(next, s);
 
@@ -72,10 +72,44 @@ test('layer_editor.round_trip_and_checks', () => {
     { class_name: 'Activation', config: { activation: 'softmax' } },
   ] } };
   const rows = rowsFromTopology(topology);
-  assert.equal(rows.length, 4);
+  assert.equal(rows.length, 5);
+  assert.deepEqual(rows[0], { type: 'Flatten' });
   assert.deepEqual(topologyFromRows(rows, [28, 28]), topology);
   assert.equal(checkRows(rows), null);
   assert.match(checkRows([{ type: 'Dense', units: 64, activation: 'relu' }]), /last Dense layer needs 10 units, one per class \(it has 64\)/);
   assert.match(checkRows([{ type: 'Dropout', rate: 0.5 }]), /at least one Dense layer/);
-  assert.match(checkRows([{ type: 'Dense', units: 0 }]), /layer 2 \(Dense\) needs a whole number of units/);
+  assert.match(checkRows([{ type: 'Flatten' }, { type: 'Dense', units: 0 }]), /layer 2 \(Dense\) needs a whole number of units/);
+});
+
+test('layer_editor.conv_layers_round_trip_and_a_conv_first_stack_takes_one_channel', () => {
+  // what the cnn preset's topology says (Keras writes sizes as pairs)
+  const topology = { class_name: 'Sequential', config: { name: 'sequential', layers: [
+    { class_name: 'Conv2D', config: { batch_input_shape: [null, 28, 28, 1], filters: 64, kernel_size: [3, 3], strides: [1, 1],
+      padding: 'valid', activation: 'relu' } },
+    { class_name: 'MaxPooling2D', config: { pool_size: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { class_name: 'Flatten', config: {} },
+    { class_name: 'Dense', config: { units: 10, activation: 'softmax' } },
+  ] } };
+  const rows = rowsFromTopology(topology);
+  assert.deepEqual(rows.slice(0, 2), [
+    { type: 'Conv2D', filters: 64, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+    { type: 'MaxPooling2D', poolSize: 2, strides: 2 }]);
+  assert.deepEqual(topologyFromRows(rows, [28, 28]), topology);
+  assert.equal(checkRows(rows), null);
+  assert.deepEqual(inputShapeFor(rows, [28, 28]), [28, 28, 1]);
+  assert.deepEqual(inputShapeFor([{ type: 'Flatten' }], [28, 28]), [28, 28]);
+  // an AveragePooling2D first also gets the channel axis
+  const pooled = topologyFromRows([{ type: 'AveragePooling2D', poolSize: 2, strides: 2 }, ...rows.slice(2)], [28, 28]);
+  assert.deepEqual(pooled.config.layers[0].config.batch_input_shape, [null, 28, 28, 1]);
+  assert.match(checkRows([{ ...rows[0], filters: 0 }, ...rows.slice(1)]), /layer 1 \(Conv2D\) needs a whole number of filters/);
+  assert.match(checkRows([rows[0], { ...rows[1], poolSize: 1.5 }, ...rows.slice(2)]), /layer 2 \(MaxPooling2D\) needs a pool size/);
+});
+
+test('layer_editor.explains_the_core_message_with_layer_numbers', () => {
+  const rows = [{ type: 'Conv2D' }, { type: 'MaxPooling2D' }, { type: 'Flatten' }, { type: 'Dense' }, { type: 'Conv2D' }];
+  const text = explainProblem("Conv2D 'conv2d_1' needs images of shape (height, width, channels), got (None, 10)", rows);
+  assert.match(text, /^layer 5 \(Conv2D\) needs images of shape \(height, width, channels\), got \(None, 10\)\. /);
+  assert.match(text, /put them before Flatten and Dense/);
+  assert.match(explainProblem("MaxPooling2D 'max_pooling2d' needs images", rows), /^layer 2 \(MaxPooling2D\)/);
+  assert.equal(explainProblem('the last Dense layer needs 10 units', rows), 'the last Dense layer needs 10 units');
 });

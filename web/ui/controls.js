@@ -89,6 +89,9 @@ export function createControls(handlers) {
       return { topology: topologyFromRows(editor.rows(), imageShape) };
     },
 
+    // The core's reason why the chosen layers cannot be built, shown under the editor (null: none).
+    setModelProblem(text) { editor.setProblem(text); },
+
     settings() {
       return {
         optimizer: $('#optimizer').value,

@@ -71,10 +71,20 @@ function paintMaps(canvas, { shape: [mh, mw, channels], values }) {
   return count;
 }
 
+// A captioned canvas; show() sizes the figure to the painted canvas so the caption wraps to it
+// (and a narrow screen scales both down).
 function figure(label, kind) {
   const canvas = h('canvas', { class: `cnn-tiles cnn-tiles--${kind}`, role: 'img', 'aria-label': label });
   const caption = h('figcaption', {});
-  return { root: h('figure', { class: 'cnn-figure', hidden: true }, caption, canvas), canvas, caption };
+  const root = h('figure', { class: 'cnn-figure', hidden: true }, caption, canvas);
+  return {
+    root, canvas,
+    show(text) {
+      root.hidden = false;
+      root.style.width = `${canvas.width}px`;
+      setText(caption, text);
+    },
+  };
 }
 
 export function createCnnView(container) {
@@ -88,8 +98,7 @@ export function createCnnView(container) {
   // inspection: the worker's INSPECTION message ({filters, maps}), or null for no model.
   function update(inspection) {
     const kernel = inspection?.filters;
-    filters.root.hidden = !kernel;
-    maps.forEach((m, i) => { m.root.hidden = !inspection?.maps?.[i]; });
+    for (const f of [filters, ...maps]) f.root.hidden = true; // show() reveals what this inspection has
     if (!kernel) {
       setText(hint, inspection ? 'This model has no Conv2D layer. Choose the cnn or lenet preset to see what a CNN sees.'
         : 'Train or load a model with a Conv2D layer to see its filters.');
@@ -97,11 +106,11 @@ export function createCnnView(container) {
     }
     const [kh, kw, , outputs] = kernel.shape;
     const n = paintFilters(filters.canvas, kernel);
-    setText(filters.caption, `${outputs} filters of ${kernel.layer}, ${kh}×${kw} each${shownOf(n, outputs)}: red weights are positive, blue negative`);
+    filters.show(`${outputs} filters of ${kernel.layer}, ${kh}×${kw} each${shownOf(n, outputs)}: red weights are positive, blue negative`);
     inspection.maps.forEach((m, i) => {
       const [mh, mw, channels] = m.shape;
       const k = paintMaps(maps[i].canvas, m);
-      setText(maps[i].caption, `Your drawing in ${m.layer} (${m.className}): ${channels} maps of ${mh}×${mw}${shownOf(k, channels)}`);
+      maps[i].show(`Your drawing in ${m.layer} (${m.className}): ${channels} maps of ${mh}×${mw}${shownOf(k, channels)}`);
     });
     setText(hint, inspection.maps.length
       ? 'Each filter slides over your drawing; its feature map (same place in the grid) is bright where it found its pattern.'

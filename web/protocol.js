@@ -33,7 +33,8 @@ export const FromWorker = Object.freeze({
   TRAIN_DONE: 'train-done',     // { stopped, history }
   EVALUATION: 'evaluation',     // { replyTo?, loss, accuracy, precision[], recall[], f1[], matrix[][], misclassified[] }
   PREDICTION: 'prediction',     // { replyTo, probabilities: number[] }
-  INSPECTION: 'inspection',     // { replyTo, filters: Filters | null, maps: FeatureMaps[] } (see worker.js inspect)
+  INSPECTION: 'inspection',     // { replyTo, filters: {layer, shape: [kh, kw, in, out], values} | null (no Conv2D),
+                                //   maps: [{layer, className, shape: [h, w, channels], values}] (none without pixels) }
   MODEL_SAVED: 'model-saved',   // { replyTo, modelJson, weights: ArrayBuffer }
   ERROR: 'error',               // { replyTo?, during, message }
 });

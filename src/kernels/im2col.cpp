@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/parallel.hpp"
 
 namespace neurite::kernels {
 namespace {
@@ -46,6 +51,42 @@ void add(const float* src, float* dst, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) dst[i] += src[i];
 }
 
+// Calls f(offset of channel 0) for every window cell inside the image, in row-major window order.
+template <class F>
+void for_each_cell(const WindowGeometry& g, std::size_t b, const Taps& rows, const Taps& cols, F&& f) {
+  for (std::size_t ky = rows.lo; ky < rows.hi; ++ky)
+    for (std::size_t kx = cols.lo; kx < cols.hi; ++kx) f(cell(g, b, rows, ky, cols, kx));
+}
+
+// The max-pool loops are written once for a run of channels as either a SIMD batch or one float
+// (the channel tail): these overloads give both the same vocabulary.
+using Batch = xsimd::batch<float>;
+using BatchMask = xsimd::batch_bool<float>;
+template <class V>
+V load(const float* p) {
+  if constexpr (std::is_same_v<V, float>) return *p;
+  else return V::load_unaligned(p);
+}
+void store(float* p, float v) { *p = v; }
+void store(float* p, const Batch& v) { v.store_unaligned(p); }
+float select(bool mask, float a, float b) { return mask ? a : b; }
+Batch select(const BatchMask& mask, const Batch& a, const Batch& b) { return xsimd::select(mask, a, b); }
+bool and_not(bool a, bool b) { return a && !b; }
+BatchMask and_not(const BatchMask& a, const BatchMask& b) { return xsimd::bitwise_andnot(a, b); }
+template <class V>
+auto no_lanes() {
+  if constexpr (std::is_same_v<V, float>) return false;
+  else return BatchMask(false);
+}
+
+// Calls f.template operator()<V>(c) for channel runs [c, c + lanes of V) covering [0, channels).
+template <class F>
+void for_channel_runs(std::size_t channels, F&& f) {
+  std::size_t c = 0;
+  for (; c + Batch::size <= channels; c += Batch::size) f(Batch{}, c);
+  for (; c < channels; ++c) f(0.0f, c);
+}
+
 }  // namespace
 
 WindowAxis valid_windows(std::size_t in, std::size_t window, std::size_t stride) {
@@ -58,7 +99,30 @@ WindowAxis same_windows(std::size_t in, std::size_t window, std::size_t stride) 
   return {out, needed > in ? (needed - in) / 2 : 0};
 }
 
-void im2col(const float* x, const WindowGeometry& g, float* cols) {
+namespace {
+
+// ---- whole-batch kernels ----------------------------------------------------------------------
+
+// A window row is often a few floats (3 for a 3×3 kernel on one channel), where a memmove or memset
+// call per row cost more than the copy (11% of the cnn's training time natively). Short runs go
+// through a loop with a fixed trip count and a condition, which compilers keep inline.
+constexpr std::size_t kShortRun = 8;
+
+float* copy_run(const float* src, std::size_t n, float* dst) {
+  if (n > kShortRun) return std::copy(src, src + n, dst);
+  for (std::size_t i = 0; i < kShortRun; ++i)
+    if (i < n) dst[i] = src[i];
+  return dst + n;
+}
+
+float* zero_run(float* dst, std::size_t n) {
+  if (n > kShortRun) return std::fill_n(dst, n, 0.0f);
+  for (std::size_t i = 0; i < kShortRun; ++i)
+    if (i < n) dst[i] = 0.0f;
+  return dst + n;
+}
+
+void im2col_images(const float* x, const WindowGeometry& g, float* cols) {
   const std::size_t run = g.window_w * g.channels;  // one window row: contiguous in x and in cols
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
     float* row = cols + p * g.patch_size();
@@ -67,15 +131,15 @@ void im2col(const float* x, const WindowGeometry& g, float* cols) {
       float* const end = seg + run;
       if (ky >= rows.lo && ky < rows.hi) {
         const float* src = x + cell(g, b, rows, ky, cs, cs.lo);
-        seg = std::fill_n(seg, cs.lo * g.channels, 0.0f);
-        seg = std::copy(src, src + (cs.hi - cs.lo) * g.channels, seg);
+        seg = zero_run(seg, cs.lo * g.channels);
+        seg = copy_run(src, (cs.hi - cs.lo) * g.channels, seg);
       }
-      std::fill(seg, end, 0.0f);
+      zero_run(seg, static_cast<std::size_t>(end - seg));
     }
   });
 }
 
-void col2im(const float* cols, const WindowGeometry& g, float* dx) {
+void col2im_images(const float* cols, const WindowGeometry& g, float* dx) {
   std::fill_n(dx, g.batch * g.in_h * g.in_w * g.channels, 0.0f);
   const std::size_t run = g.window_w * g.channels;
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
@@ -85,33 +149,59 @@ void col2im(const float* cols, const WindowGeometry& g, float* dx) {
   });
 }
 
-void max_pool(const float* x, const WindowGeometry& g, float* y, std::size_t* argmax) {
+void max_pool_images(const float* x, const WindowGeometry& g, float* y) {
   const std::size_t C = g.channels;
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
-    float* out = y + p * C;
-    std::size_t* arg = argmax + p * C;
-    bool first = true;  // the first cell initialises: no -inf sentinel, so all-NaN windows still get an argmax
-    for (std::size_t ky = rows.lo; ky < rows.hi; ++ky)
-      for (std::size_t kx = cs.lo; kx < cs.hi; ++kx) {
-        const std::size_t at = cell(g, b, rows, ky, cs, kx);
-        const float* in = x + at;
-        for (std::size_t c = 0; c < C; ++c)
-          if (first || in[c] > out[c]) {
-            out[c] = in[c];
-            arg[c] = at + c;
-          }
-        first = false;
-      }
+    const float* first = x + cell(g, b, rows, rows.lo, cs, cs.lo);
+    for_channel_runs(C, [&](auto lanes, std::size_t c) {
+      using V = decltype(lanes);
+      // strict >: a NaN never wins, and a NaN in the first cell stays (TF's max pool)
+      V best = load<V>(first + c);
+      for_each_cell(g, b, rows, cs, [&](std::size_t at) {
+        const V v = load<V>(x + at + c);
+        best = select(v > best, v, best);
+      });
+      store(y + p * C + c, best);
+    });
   });
 }
 
-void max_pool_backward(const float* dy, const std::size_t* argmax, const WindowGeometry& g, float* dx) {
-  std::fill_n(dx, g.batch * g.in_h * g.in_w * g.channels, 0.0f);
-  const std::size_t n = g.out_pixels() * g.channels;
-  for (std::size_t i = 0; i < n; ++i) dx[argmax[i]] += dy[i];
+// Whether every image cell lies in exactly one window (pool 2, strides 2 on an even size): then
+// max_pool_backward writes each cell once instead of clearing dx and adding into it.
+bool windows_tile_the_image(const WindowGeometry& g) {
+  return g.stride_h == g.window_h && g.stride_w == g.window_w && g.pad_top == 0 && g.pad_left == 0 &&
+         g.out_h * g.stride_h == g.in_h && g.out_w * g.stride_w == g.in_w;
 }
 
-void average_pool(const float* x, const WindowGeometry& g, float* y) {
+template <bool Tiled>
+void max_pool_backward_windows(const float* x, const float* y, const float* dy, const WindowGeometry& g, float* dx) {
+  const std::size_t C = g.channels;
+  for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
+    const std::size_t first = cell(g, b, rows, rows.lo, cs, cs.lo);
+    for_channel_runs(C, [&](auto lanes, std::size_t c) {
+      using V = decltype(lanes);
+      const V best = load<V>(y + p * C + c), grad = load<V>(dy + p * C + c), zero(0.0f);
+      auto routed = no_lanes<V>();
+      for_each_cell(g, b, rows, cs, [&](std::size_t at) {
+        const auto hit = and_not(load<V>(x + at + c) == best, routed);
+        const V share = select(hit, grad, zero);
+        store(dx + at + c, Tiled ? share : load<V>(dx + at + c) + share);
+        routed = routed | hit;
+      });
+      // a NaN maximum equals no cell: it came from the first one
+      store(dx + first + c, load<V>(dx + first + c) + select(routed, zero, grad));
+    });
+  });
+}
+
+void max_pool_backward_images(const float* x, const float* y, const float* dy, const WindowGeometry& g, float* dx) {
+  if (windows_tile_the_image(g)) return max_pool_backward_windows<true>(x, y, dy, g, dx);
+  std::fill_n(dx, g.batch * g.in_h * g.in_w * g.channels, 0.0f);
+  max_pool_backward_windows<false>(x, y, dy, g, dx);
+}
+
+
+void average_pool_images(const float* x, const WindowGeometry& g, float* y) {
   const std::size_t C = g.channels;
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
     float* out = std::fill_n(y + p * C, C, 0.0f) - C;
@@ -122,7 +212,7 @@ void average_pool(const float* x, const WindowGeometry& g, float* y) {
   });
 }
 
-void average_pool_backward(const float* dy, const WindowGeometry& g, float* dx) {
+void average_pool_backward_images(const float* dy, const WindowGeometry& g, float* dx) {
   std::fill_n(dx, g.batch * g.in_h * g.in_w * g.channels, 0.0f);
   const std::size_t C = g.channels;
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
@@ -133,6 +223,71 @@ void average_pool_backward(const float* dy, const WindowGeometry& g, float* dx) 
         float* d = dx + cell(g, b, rows, ky, cs, kx);
         for (std::size_t c = 0; c < C; ++c) d[c] += grad[c] * inv_count;
       }
+  });
+}
+
+
+// ---- the public kernels: slices of the batch spread over the thread pool ----------------------
+
+// Splitting a window kernel costs a hand-off; below this many floats written per chunk it runs on
+// the calling thread alone.
+constexpr std::size_t kMinFloatsPerChunk = std::size_t{1} << 16;
+
+// Calls f(slice geometry, first image) for slices of the batch in parallel: every kernel here reads
+// and writes only its own images, so slices are independent and the result does not depend on the split.
+template <class F>
+void for_batch_slices(const WindowGeometry& g, std::size_t floats_per_image, F&& f) {
+  const std::size_t chunks = std::min(g.batch, chunks_for(g.batch * floats_per_image, kMinFloatsPerChunk));
+  if (chunks <= 1) return f(g, std::size_t{0});
+  const std::size_t per_chunk = (g.batch + chunks - 1) / chunks;
+  parallel_for((g.batch + per_chunk - 1) / per_chunk, [&](std::size_t chunk) {
+    WindowGeometry slice = g;
+    const std::size_t first = chunk * per_chunk;
+    slice.batch = std::min(per_chunk, g.batch - first);
+    f(slice, first);
+  });
+}
+
+std::size_t image_floats(const WindowGeometry& g) { return g.in_h * g.in_w * g.channels; }
+std::size_t output_floats(const WindowGeometry& g) { return g.out_h * g.out_w * g.channels; }
+std::size_t patch_floats(const WindowGeometry& g) { return g.out_h * g.out_w * g.patch_size(); }
+
+}  // namespace
+
+void im2col(const float* x, const WindowGeometry& g, float* cols) {
+  for_batch_slices(g, patch_floats(g), [&](const WindowGeometry& s, std::size_t b) {
+    im2col_images(x + b * image_floats(g), s, cols + b * patch_floats(g));
+  });
+}
+
+void col2im(const float* cols, const WindowGeometry& g, float* dx) {
+  for_batch_slices(g, patch_floats(g), [&](const WindowGeometry& s, std::size_t b) {
+    col2im_images(cols + b * patch_floats(g), s, dx + b * image_floats(g));
+  });
+}
+
+void max_pool(const float* x, const WindowGeometry& g, float* y) {
+  for_batch_slices(g, image_floats(g), [&](const WindowGeometry& s, std::size_t b) {
+    max_pool_images(x + b * image_floats(g), s, y + b * output_floats(g));
+  });
+}
+
+void max_pool_backward(const float* x, const float* y, const float* dy, const WindowGeometry& g, float* dx) {
+  for_batch_slices(g, image_floats(g), [&](const WindowGeometry& s, std::size_t b) {
+    max_pool_backward_images(x + b * image_floats(g), y + b * output_floats(g), dy + b * output_floats(g), s,
+                             dx + b * image_floats(g));
+  });
+}
+
+void average_pool(const float* x, const WindowGeometry& g, float* y) {
+  for_batch_slices(g, image_floats(g), [&](const WindowGeometry& s, std::size_t b) {
+    average_pool_images(x + b * image_floats(g), s, y + b * output_floats(g));
+  });
+}
+
+void average_pool_backward(const float* dy, const WindowGeometry& g, float* dx) {
+  for_batch_slices(g, image_floats(g), [&](const WindowGeometry& s, std::size_t b) {
+    average_pool_backward_images(dy + b * output_floats(g), s, dx + b * image_floats(g));
   });
 }
 

@@ -34,12 +34,15 @@ void im2col(const float* x, const WindowGeometry& g, float* cols);
 // windows add up; padding cells are dropped). Overwrites dx ([batch, in_h, in_w, channels]).
 void col2im(const float* cols, const WindowGeometry& g, float* dx);
 
-// y[b, oy, ox, c] = max over the window's cells inside the image; argmax[i] = the index into x of
-// the cell that gave y[i]: the first one in row-major window order on ties (strict >), so a tie
-// never moves the gradient between equal cells. Padding cells never win (TF's max pool).
-void max_pool(const float* x, const WindowGeometry& g, float* y, std::size_t* argmax);
-// dx = 0, then dx[argmax[i]] += dy[i]
-void max_pool_backward(const float* dy, const std::size_t* argmax, const WindowGeometry& g, float* dx);
+// y[b, oy, ox, c] = max over the window's cells inside the image, scanning in row-major window
+// order with a strict >: a NaN never wins, except in the first cell, where it stays. Padding cells
+// never win (TF's max pool).
+void max_pool(const float* x, const WindowGeometry& g, float* y);
+// dx = 0, then each dy goes to the cell max_pool took its y from: the first cell in row-major window
+// order whose x equals y (so a tie never moves the gradient between equal cells), or the first cell
+// when none does (a NaN maximum). Recomputing this from x and y is cheaper than recording an argmax
+// in max_pool, which would keep its inner loop from vectorising.
+void max_pool_backward(const float* x, const float* y, const float* dy, const WindowGeometry& g, float* dx);
 // y = mean over the window's cells inside the image (TF: padding cells are not counted).
 void average_pool(const float* x, const WindowGeometry& g, float* y);
 // Each window cell inside the image receives dy / (that window's cell count). Overwrites dx.

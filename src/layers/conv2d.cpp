@@ -146,6 +146,7 @@ const Tensor& Conv2D::backward(const Tensor& grad_out) {
     std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
     kernels::accumulate_column_sums(g, rows, filters_, bias_grad_.data());
   }
+  if (!input_gradient_needed()) return grad_input_;
   ensure_shape(grad_cols_, {rows, patch});
   kernels::sgemm(Trans::No, Trans::Yes, rows, patch, filters_, 1.0f, g, filters_, kernel_.data(), filters_, 0.0f,
                  grad_cols_.data(), patch);

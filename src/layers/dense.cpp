@@ -69,6 +69,7 @@ const Tensor& Dense::backward(const Tensor& grad_out) {
     std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
     kernels::accumulate_column_sums(g, rows, units_, bias_grad_.data());
   }
+  if (!input_gradient_needed()) return grad_input_;
   ensure_shape(grad_input_, Shape(input_->shape().begin(), input_->shape().end()));
   kernels::sgemm(Trans::No, Trans::Yes, rows, fan_in_, units_, 1.0f, g, units_, kernel_.data(), units_, 0.0f,
                  grad_input_.data(), fan_in_);

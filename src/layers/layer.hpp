@@ -36,7 +36,8 @@ class Layer {
   virtual Shape build(const Shape& input_shape, Rng& rng) = 0;
   // x is [batch, ...input shape]; the returned tensor stays valid until the next forward.
   virtual const Tensor& forward(const Tensor& x, bool training) = 0;
-  // grad_out is dL/d(output of the last forward); returns dL/d(input) and sets the parameters' gradients.
+  // grad_out is dL/d(output of the last forward); returns dL/d(input) (left stale when
+  // input_gradient_needed() is false) and sets the parameters' gradients.
   virtual const Tensor& backward(const Tensor& grad_out) = 0;
 
   // Trainable weights: the optimizer steps every one of these.
@@ -63,6 +64,11 @@ class Layer {
   void declare_input_shape(Shape shape) { declared_input_shape_ = std::move(shape); }
 
   bool built() const { return built_; }
+  // Whether backward must compute dL/d(input) (it always sets the parameters' gradients). Sequential
+  // turns it off for the leading layers that no trainable weight precedes: nobody needs the gradient
+  // of the data, and for a first Dense or Conv2D it is a third of the backward work.
+  bool input_gradient_needed() const { return input_gradient_needed_; }
+  void set_input_gradient_needed(bool needed) { input_gradient_needed_ = needed; }
   const Shape& input_shape() const { return input_shape_; }
   const Shape& output_shape() const { return output_shape_; }
   std::size_t param_count();
@@ -78,6 +84,7 @@ class Layer {
   std::optional<Shape> declared_input_shape_;
   Shape input_shape_, output_shape_;
   bool built_ = false;
+  bool input_gradient_needed_ = true;
 };
 
 }  // namespace neurite

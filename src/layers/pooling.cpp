@@ -43,13 +43,12 @@ Shape Pooling2D::build(const Shape& input_shape, Rng&) {
 
 const Tensor& Pooling2D::forward(const Tensor& x, bool) {
   geometry_.batch = x.shape()[0];
+  input_ = &x;
   ensure_shape(output_, with_batch(geometry_.batch, output_shape()));
-  if (mode_ == PoolMode::Average) {
+  if (mode_ == PoolMode::Average)
     kernels::average_pool(x.data(), geometry_, output_.data());
-  } else {
-    argmax_.resize(output_.size());  // keeps its capacity: no allocation once the batch size is steady
-    kernels::max_pool(x.data(), geometry_, output_.data(), argmax_.data());
-  }
+  else
+    kernels::max_pool(x.data(), geometry_, output_.data());
   return output_;
 }
 
@@ -58,7 +57,7 @@ const Tensor& Pooling2D::backward(const Tensor& grad_out) {
   if (mode_ == PoolMode::Average)
     kernels::average_pool_backward(grad_out.data(), geometry_, grad_input_.data());
   else
-    kernels::max_pool_backward(grad_out.data(), argmax_.data(), geometry_, grad_input_.data());
+    kernels::max_pool_backward(input_->data(), output_.data(), grad_out.data(), geometry_, grad_input_.data());
   return grad_input_;
 }
 

@@ -30,7 +30,7 @@ class Pooling2D : public Layer {
   Padding padding_;
   kernels::WindowGeometry geometry_;  // per sample; forward sets the batch
   Tensor output_, grad_input_;
-  std::vector<std::size_t> argmax_;  // max pooling: the input index behind each output value
+  const Tensor* input_ = nullptr;  // max pooling's backward finds each maximum again in it
 };
 
 class MaxPooling2D final : public Pooling2D {

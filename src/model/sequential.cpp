@@ -55,7 +55,12 @@ Sequential& Sequential::add(std::unique_ptr<Layer> layer) {
 void Sequential::build(const Shape& input_shape) {
   if (layers_.empty()) throw std::logic_error("the model has no layers");
   Shape shape = input_shape;
-  for (auto& layer : layers_) shape = layer->build_once(shape, rng_);
+  bool weights_before = false;
+  for (auto& layer : layers_) {
+    shape = layer->build_once(shape, rng_);
+    layer->set_input_gradient_needed(weights_before);
+    weights_before = weights_before || !layer->params().empty();
+  }
   built_ = true;
 }
 
@@ -138,7 +143,10 @@ const Tensor& Sequential::forward(const Tensor& x, bool training) {
 
 void Sequential::backward(const Tensor& grad) {
   const Tensor* g = &grad;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = &(*it)->backward(*g);
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+    g = &(*it)->backward(*g);
+    if (!(*it)->input_gradient_needed()) break;  // the layers before it have nothing to learn
+  }
 }
 
 float Sequential::regularization_loss() {

@@ -1,5 +1,6 @@
 #include "activations/activation.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <utility>
@@ -21,17 +22,25 @@ class ElementWise final : public Activation {
  public:
   using Forward = void (*)(float*, std::size_t);
   using Backward = void (*)(const float*, float*, std::size_t);
-  ElementWise(std::string name, Forward f, Backward b) : name_(std::move(name)), forward_(f), backward_(b) {}
+  using BackwardInto = void (*)(const float*, const float*, float*, std::size_t);
+  ElementWise(std::string name, Forward f, Backward b, BackwardInto into = nullptr)
+      : name_(std::move(name)), forward_(f), backward_(b), backward_into_(into) {}
   std::string name() const override { return name_; }
   void forward(float* x, std::size_t rows, std::size_t cols) const override { forward_(x, rows * cols); }
   void backward(const float* y, float* g, std::size_t rows, std::size_t cols) const override {
     backward_(y, g, rows * cols);
+  }
+  void backward_into(const float* y, const float* grad_in, float* grad_out, std::size_t rows,
+                     std::size_t cols) const override {
+    if (!backward_into_) return Activation::backward_into(y, grad_in, grad_out, rows, cols);
+    backward_into_(y, grad_in, grad_out, rows * cols);
   }
 
  private:
   std::string name_;
   Forward forward_;
   Backward backward_;
+  BackwardInto backward_into_;
 };
 
 class Softmax final : public Activation {
@@ -48,7 +57,8 @@ using Factory = std::function<std::unique_ptr<Activation>()>;
 const std::vector<std::pair<std::string, Factory>>& registry() {
   static const std::vector<std::pair<std::string, Factory>> table = {
       {"linear", [] { return std::make_unique<Linear>(); }},
-      {"relu", [] { return std::make_unique<ElementWise>("relu", kernels::relu, kernels::relu_backward); }},
+      {"relu", [] { return std::make_unique<ElementWise>("relu", kernels::relu, kernels::relu_backward,
+                                                                     kernels::relu_backward_into); }},
       {"sigmoid",
        [] { return std::make_unique<ElementWise>("sigmoid", kernels::sigmoid, kernels::sigmoid_backward); }},
       {"tanh", [] { return std::make_unique<ElementWise>("tanh", kernels::tanh, kernels::tanh_backward); }},
@@ -58,6 +68,20 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
 }
 
 }  // namespace
+
+void Activation::backward_into(const float* y, const float* grad_in, float* grad_out, std::size_t rows,
+                               std::size_t cols) const {
+  std::copy_n(grad_in, rows * cols, grad_out);
+  backward(y, grad_out, rows, cols);
+}
+
+void Activation::apply_backward_into(const float* y, const float* grad_in, float* grad_out, std::size_t rows,
+                                     std::size_t cols) const {
+  if (fused_with_loss_)
+    std::copy_n(grad_in, rows * cols, grad_out);
+  else
+    backward_into(y, grad_in, grad_out, rows, cols);
+}
 
 std::unique_ptr<Activation> make_activation(const std::string& name) {
   const std::string key = name.empty() ? "linear" : name;

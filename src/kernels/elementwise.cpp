@@ -24,6 +24,15 @@ void relu_backward(const float* y, float* dy, std::size_t n) {
   zip_inplace(y, dy, n, [](auto out, auto g) { return xsimd::select(out > FloatBatch(0.0f), g, FloatBatch(0.0f)); });
 }
 
+void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t n) {
+  const FloatBatch zero(0.0f);
+  std::size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    xsimd::select(FloatBatch::load_unaligned(y + i) > zero, FloatBatch::load_unaligned(dy + i), zero)
+        .store_unaligned(dx + i);
+  for (; i < n; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
 void sigmoid(float* x, std::size_t n) {
   // 1 / (1 + e^-x): e^-x overflows to inf for x < -88 and the quotient is then exactly 0, as it should be
   map_inplace(x, n, [](auto v) { return FloatBatch(1.0f) / (FloatBatch(1.0f) + xsimd::exp(-v)); });

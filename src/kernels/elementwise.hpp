@@ -12,6 +12,7 @@ void accumulate_column_sums(const float* x, std::size_t rows, std::size_t cols, 
 
 void relu(float* x, std::size_t n);
 void relu_backward(const float* y, float* dy, std::size_t n);       // dy *= (y > 0)
+void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy * (y > 0)
 void sigmoid(float* x, std::size_t n);
 void sigmoid_backward(const float* y, float* dy, std::size_t n);    // dy *= y (1 - y)
 void tanh(float* x, std::size_t n);

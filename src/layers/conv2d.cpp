@@ -136,8 +136,7 @@ const Tensor& Conv2D::forward(const Tensor& x, bool) {
 const Tensor& Conv2D::backward(const Tensor& grad_out) {
   const std::size_t rows = geometry_.out_pixels(), patch = geometry_.patch_size();
   ensure_shape(grad_pre_activation_, Shape(grad_out.shape().begin(), grad_out.shape().end()));
-  std::copy(grad_out.begin(), grad_out.end(), grad_pre_activation_.begin());
-  activation_->apply_backward(output_.data(), grad_pre_activation_.data(), rows, filters_);
+  activation_->apply_backward_into(output_.data(), grad_out.data(), grad_pre_activation_.data(), rows, filters_);
   const float* g = grad_pre_activation_.data();
 
   kernels::sgemm(Trans::Yes, Trans::No, patch, filters_, rows, 1.0f, cols_.data(), patch, g, filters_, 0.0f,

@@ -59,8 +59,7 @@ const Tensor& Dense::forward(const Tensor& x, bool) {
 const Tensor& Dense::backward(const Tensor& grad_out) {
   const std::size_t rows = grad_out.size() / units_;
   ensure_shape(grad_pre_activation_, Shape(grad_out.shape().begin(), grad_out.shape().end()));
-  std::copy(grad_out.begin(), grad_out.end(), grad_pre_activation_.begin());
-  activation_->apply_backward(output_.data(), grad_pre_activation_.data(), rows, units_);
+  activation_->apply_backward_into(output_.data(), grad_out.data(), grad_pre_activation_.data(), rows, units_);
   const float* g = grad_pre_activation_.data();
 
   kernels::sgemm(Trans::Yes, Trans::No, fan_in_, units_, rows, 1.0f, input_->data(), fan_in_, g, units_, 0.0f,

@@ -1,6 +1,7 @@
 // SGEMM throughput on the shapes one training step of the MLP 784 → 128 → 10 at batch 32 runs
-// (Dense forward Y = X·W, weight gradient dW = Xᵀ·dY, input gradient dX = dY·Wᵀ) and on 512³,
-// for the packed kernel and for the plain triple loop it is tested against.
+// (Dense forward Y = X·W, weight gradient dW = Xᵀ·dY, input gradient dX = dY·Wᵀ), the cnn's
+// Conv2D 64 3×3 products on 26×26 outputs, and 512³: the packed kernel on one thread and on two,
+// and the plain triple loop it is tested against. Also built with em++ for Node (scripts/bench-wasm.sh).
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include "bench.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/gemm_detail.hpp"
+#include "kernels/parallel.hpp"
 
 namespace {
 
@@ -33,6 +35,8 @@ const Shape kShapes[] = {
     {"dense2 forward X*W", Trans::No, Trans::No, 32, 10, 128},
     {"dense2 dW X^T*dY", Trans::Yes, Trans::No, 128, 10, 32},
     {"dense2 dX dY*W^T", Trans::No, Trans::Yes, 32, 128, 10},
+    {"conv forward", Trans::No, Trans::No, 32 * 26 * 26, 64, 9},
+    {"conv dW cols^T*dY", Trans::Yes, Trans::No, 9, 64, 32 * 26 * 26},
     {"square 512^3", Trans::No, Trans::No, 512, 512, 512},
 };
 
@@ -74,30 +78,38 @@ const char* op_name(Trans ta, Trans tb) {
 }  // namespace
 
 void bench_gemm() {
-  std::printf("SGEMM, single thread, xsimd arch %s (%zu floats per batch), micro-tile %zux%zu, KC %zu, MC %zu, NC %zu\n",
+  std::printf("SGEMM, xsimd arch %s (%zu floats per batch), micro-tile %zux%zu, KC %zu, MC %zu, NC %zu\n",
               xsimd::default_arch::name(), detail::kLanes, detail::kMR, detail::kNR, detail::kKC, detail::kMC,
               detail::kNC);
   std::printf("median of %d runs of >= %.1f s each, alpha = 1, beta = 0\n\n", kMeasurements, kMinSeconds);
-  std::printf("| %-18s | %-8s | %-12s | %13s | %17s | %8s |\n", "shape", "op (A,B)", "MxNxK", "sgemm GFLOP/s",
-              "reference GFLOP/s", "speed-up");
-  std::printf("|--------------------|----------|--------------|---------------|-------------------|----------|\n");
+  const bool two_threads = neurite::kernels::set_thread_count(2) == 2;
+  std::printf("| %-18s | %-8s | %-12s | %13s | %13s | %6s | %17s | %8s |\n", "shape", "op (A,B)", "MxNxK",
+              "1 thread GF/s", "2 threads", "ratio", "reference GFLOP/s", "speed-up");
+  std::printf("|--------------------|----------|--------------|---------------|---------------|--------|"
+              "-------------------|----------|\n");
   std::mt19937 rng(42);
   for (const Shape& s : kShapes) {
     const std::size_t lda = s.ta == Trans::No ? s.K : s.M, ldb = s.tb == Trans::No ? s.N : s.K;
     const auto a = random_vector(s.M * s.K, rng), b = random_vector(s.K * s.N, rng);
     std::vector<float> c(s.M * s.N);
     const double flops = 2.0 * double(s.M) * double(s.N) * double(s.K);
-    const double fast = seconds_per_call([&] {
+    const auto packed = [&] {
       neurite::kernels::sgemm(s.ta, s.tb, s.M, s.N, s.K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(), s.N);
-    });
+    };
+    neurite::kernels::set_thread_count(1);
+    const double fast = seconds_per_call(packed);
+    neurite::kernels::set_thread_count(2);
+    const double threaded = two_threads ? seconds_per_call(packed) : fast;
+    neurite::kernels::set_thread_count(0);
     const double naive = seconds_per_call([&] {
       neurite::kernels::sgemm_reference(s.ta, s.tb, s.M, s.N, s.K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(),
                                         s.N);
     });
     char dims[48];
     std::snprintf(dims, sizeof dims, "%zux%zux%zu", s.M, s.N, s.K);
-    std::printf("| %-18s | %-8s | %-12s | %13.1f | %17.2f | %7.1fx |\n", s.what, op_name(s.ta, s.tb), dims,
-                flops / fast / 1e9, flops / naive / 1e9, naive / fast);
+    std::printf("| %-18s | %-8s | %-12s | %13.1f | %13.1f | %5.2fx | %17.2f | %7.1fx |\n", s.what,
+                op_name(s.ta, s.tb), dims, flops / fast / 1e9, flops / threaded / 1e9, fast / threaded,
+                flops / naive / 1e9, naive / fast);
   }
 }
 

@@ -113,26 +113,46 @@ void pack_b(const Problem& p, size_t k0, size_t kc, size_t j0, size_t nc, float*
 
 // ---- micro-kernel ----------------------------------------------------------------------------
 
-// C[Rows, cols] = alpha * acc + beta * C; beta == 0 never reads C. Whole batches are stored with
-// vector stores; the last, partial batch of a tile on the right edge of C (cols < Batches * kLanes)
-// goes through a scalar tail. (acc is only ever indexed by unrolled loop counters: a run-time
-// index would force the accumulators out of registers.)
+// How a tile of C is written: C = alpha * acc + beta * C (beta == 0 never reads C), then, on the
+// last k-block only, + bias[j] and relu, exactly as add_row_bias and relu would in later passes
+// (bias points at the tile's first column; nullptr: none).
+struct TileStore {
+  float alpha, beta;
+  const float* bias;
+  bool relu;
+};
+
+Batch finish(Batch v, const float* bias, bool relu) {
+  if (bias) v = v + Batch::load_unaligned(bias);
+  return relu ? xsimd::max(v, Batch(0.0f)) : v;
+}
+
+// Whole batches are stored with vector stores; the last, partial batch of a tile on the right edge
+// of C (cols < Batches * kLanes) goes through a zero-padded batch. (acc is only ever indexed by
+// unrolled loop counters: a run-time index would force the accumulators out of registers.)
 template <size_t Rows, size_t Batches>
-void store_tile(const Batch (&acc)[Rows][Batches], float* c, size_t ldc, size_t cols, float alpha, float beta) {
-  const Batch va(alpha), vb(beta);
+void store_tile(const Batch (&acc)[Rows][Batches], float* c, size_t ldc, size_t cols, const TileStore& out) {
+  const Batch va(out.alpha), vb(out.beta);
   for (size_t i = 0; i < Rows; ++i, c += ldc)
     for (size_t j = 0; j < Batches; ++j) {
       float* cij = c + j * kLanes;
-      const Batch scaled = acc[i][j] * va;
+      const float* bias = out.bias ? out.bias + j * kLanes : nullptr;
+      const Batch scaled = out.alpha == 1.0f ? acc[i][j] : acc[i][j] * va;
       if ((j + 1) * kLanes <= cols) {
-        (beta == 0.0f ? scaled : xsimd::fma(vb, Batch::load_unaligned(cij), scaled)).store_unaligned(cij);
+        const Batch v = out.beta == 0.0f ? scaled : xsimd::fma(vb, Batch::load_unaligned(cij), scaled);
+        finish(v, bias, out.relu).store_unaligned(cij);
       } else if (j * kLanes < cols) {
         const size_t rest = cols - j * kLanes;
-        alignas(64) float tail[kLanes];
+        alignas(64) float tail[kLanes], bias_tail[kLanes];
         scaled.store_aligned(tail);
-        // fixed trip count and a condition: stays inline instead of becoming a memcpy call
+        // fixed trip counts and a condition: stays inline instead of becoming memcpy calls
+        for (size_t l = 0; l < kLanes; ++l) {
+          if (l < rest && out.beta != 0.0f) tail[l] = out.beta * cij[l] + tail[l];
+          bias_tail[l] = bias && l < rest ? bias[l] : 0.0f;
+        }
+        finish(Batch::load_aligned(tail), bias ? bias_tail : nullptr, out.relu).store_aligned(tail);
         for (size_t l = 0; l < kLanes; ++l)
-          if (l < rest) cij[l] = beta == 0.0f ? tail[l] : beta * cij[l] + tail[l];
+          if (l < rest) cij[l] = tail[l];
       }
     }
 }
@@ -141,8 +161,7 @@ void store_tile(const Batch (&acc)[Rows][Batches], float* c, size_t ldc, size_t 
 // (stride kNR). Rows < kMR and Batches < kNB serve the bottom and right edges of C without doing the
 // padded panel's wasted work.
 template <size_t Rows, size_t Batches>
-void micro_kernel(size_t kc, const float* a, const float* b, float* c, size_t ldc, size_t cols, float alpha,
-                  float beta) {
+void micro_kernel(size_t kc, const float* a, const float* b, float* c, size_t ldc, size_t cols, const TileStore& out) {
   Batch acc[Rows][Batches];
   for (auto& row : acc)
     for (auto& x : row) x = Batch(0.0f);
@@ -162,10 +181,10 @@ void micro_kernel(size_t kc, const float* a, const float* b, float* c, size_t ld
     }
   }
 
-  store_tile(acc, c, ldc, cols, alpha, beta);
+  store_tile(acc, c, ldc, cols, out);
 }
 
-using MicroKernel = void (*)(size_t, const float*, const float*, float*, size_t, size_t, float, float);
+using MicroKernel = void (*)(size_t, const float*, const float*, float*, size_t, size_t, const TileStore&);
 
 template <size_t Rows, size_t... B>
 constexpr std::array<MicroKernel, kNB> kernels_for_rows(std::index_sequence<B...>) {
@@ -183,14 +202,14 @@ constexpr auto kKernels = kernel_table(std::make_index_sequence<kMR>{});
 // C[mc, nc] (=|+=) packed A [mc, kc] × packed B [kc, nc], tile by tile. The B panel is the outer loop so
 // that it stays in L1 while the A panels of the block (in L2) stream past it.
 void multiply_packed(size_t mc, size_t nc, size_t kc, const float* packed_a, const float* packed_b, float* c,
-                     size_t ldc, float alpha, float beta) {
+                     size_t ldc, const TileStore& out) {
   for (size_t jr = 0; jr < nc; jr += kNR) {
     const size_t cols = std::min(kNR, nc - jr);
     const size_t batches = (cols + kLanes - 1) / kLanes;
     for (size_t ir = 0; ir < mc; ir += kMR) {
       const size_t rows = std::min(kMR, mc - ir);
-      kKernels[rows - 1][batches - 1](kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, cols,
-                                      alpha, beta);
+      const TileStore tile{out.alpha, out.beta, out.bias ? out.bias + jr : nullptr, out.relu};
+      kKernels[rows - 1][batches - 1](kc, packed_a + ir * kc, packed_b + jr * kc, c + ir * ldc + jr, ldc, cols, tile);
     }
   }
 }
@@ -199,7 +218,11 @@ void multiply_packed(size_t mc, size_t nc, size_t kc, const float* packed_a, con
 void scale_columns(const Problem& p, size_t n_begin, size_t n_end) {
   for (size_t i = 0; i < p.M; ++i) {
     float* row = p.C + i * p.ldc;
-    for (size_t j = n_begin; j < n_end; ++j) row[j] = p.beta == 0.0f ? 0.0f : p.beta * row[j];
+    for (size_t j = n_begin; j < n_end; ++j) {
+      float v = p.beta == 0.0f ? 0.0f : p.beta * row[j];
+      if (p.epilogue.bias) v += p.epilogue.bias[j];
+      row[j] = p.epilogue.relu ? std::max(v, 0.0f) : v;
+    }
   }
 }
 
@@ -219,12 +242,14 @@ void sgemm_columns(const Problem& p, size_t n_begin, size_t n_end) {
     const size_t nc = std::min(nc_max, n_end - jc);
     for (size_t pc = 0; pc < p.K; pc += kc_max) {
       const size_t kc = std::min(kc_max, p.K - pc);
-      const float beta = pc == 0 ? p.beta : 1.0f;  // later k-blocks accumulate onto the first
+      const bool last = pc + kc == p.K;
+      const TileStore out{p.alpha, pc == 0 ? p.beta : 1.0f,  // later k-blocks accumulate onto the first
+                          last && p.epilogue.bias ? p.epilogue.bias + jc : nullptr, last && p.epilogue.relu};
       pack_b(p, pc, kc, jc, nc, packed_b);
       for (size_t ic = 0; ic < p.M; ic += mc_max) {
         const size_t mc = std::min(mc_max, p.M - ic);
         pack_a(p, ic, mc, pc, kc, packed_a);
-        multiply_packed(mc, nc, kc, packed_a, packed_b, p.C + ic * p.ldc + jc, p.ldc, p.alpha, beta);
+        multiply_packed(mc, nc, kc, packed_a, packed_b, p.C + ic * p.ldc + jc, p.ldc, out);
       }
     }
   }
@@ -268,7 +293,7 @@ void check_leading_dimension(const char* name, std::size_t ld, std::size_t row_l
 }  // namespace
 
 void sgemm(Trans ta, Trans tb, std::size_t M, std::size_t N, std::size_t K, float alpha, const float* A,
-           std::size_t lda, const float* B, std::size_t ldb, float beta, float* C, std::size_t ldc) {
+           std::size_t lda, const float* B, std::size_t ldb, float beta, float* C, std::size_t ldc, Epilogue epilogue) {
   check_leading_dimension("lda", lda, ta == Trans::No ? K : M, ta == Trans::No ? "K (A is M×K)" : "M (A is K×M)");
   check_leading_dimension("ldb", ldb, tb == Trans::No ? N : K, tb == Trans::No ? "N (B is K×N)" : "K (B is N×K)");
   check_leading_dimension("ldc", ldc, N, "N (C is M×N)");
@@ -277,7 +302,7 @@ void sgemm(Trans ta, Trans tb, std::size_t M, std::size_t N, std::size_t K, floa
   if (K != 0 && alpha != 0.0f && (A == nullptr || B == nullptr))
     throw std::invalid_argument("sgemm: A or B is null while K > 0 and alpha != 0");
 
-  const gemm_detail::Problem problem{ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
+  const gemm_detail::Problem problem{ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, epilogue};
   gemm_detail::sgemm_parallel(problem);
 }
 

@@ -8,6 +8,15 @@ namespace neurite::kernels {
 
 enum class Trans : bool { No = false, Yes = true };
 
+// Applied to every element of C once the product is complete, while the tile is still in registers:
+// C[i, j] += bias[j] (bias has N values; nullptr: none), then relu. The result is bit for bit what
+// add_row_bias and relu (kernels/elementwise.hpp) give in passes of their own; a layer's forward
+// saves two passes over its output.
+struct Epilogue {
+  const float* bias = nullptr;
+  bool relu = false;
+};
+
 // C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C, where op(X) = X or X^T. Row-major.
 // A is M×K (lda >= K) when ta == No, K×M (lda >= M) when Yes; B is K×N (ldb >= N) or N×K (ldb >= K).
 // beta == 0 means C is overwritten (never read, so NaNs in C do not propagate); alpha == 0 or K == 0
@@ -16,7 +25,7 @@ enum class Trans : bool { No = false, Yes = true };
 // Steady state allocates nothing: packing scratch is thread-local and grow-only.
 void sgemm(Trans ta, Trans tb, std::size_t M, std::size_t N, std::size_t K, float alpha,
            const float* A, std::size_t lda, const float* B, std::size_t ldb,
-           float beta, float* C, std::size_t ldc);
+           float beta, float* C, std::size_t ldc, Epilogue epilogue = {});
 
 // The plain triple loop (double accumulator) the tests and the benchmark compare against.
 void sgemm_reference(Trans ta, Trans tb, std::size_t M, std::size_t N, std::size_t K, float alpha,

@@ -53,6 +53,7 @@ struct Problem {
   float beta;
   float* C;
   std::size_t ldc;
+  Epilogue epilogue;
 };
 
 // Computes columns [n_begin, n_end) of C (arguments already validated). Disjoint column ranges write

@@ -126,10 +126,10 @@ const Tensor& Conv2D::forward(const Tensor& x, bool) {
   ensure_shape(cols_, {rows, patch});
   kernels::im2col(x.data(), geometry_, cols_.data());
   ensure_shape(output_, with_batch(geometry_.batch, output_shape()));
+  const bool relu = activation_->name() == "relu";
   kernels::sgemm(Trans::No, Trans::No, rows, filters_, patch, 1.0f, cols_.data(), patch, kernel_.data(), filters_, 0.0f,
-                 output_.data(), filters_);
-  if (options_.use_bias) kernels::add_row_bias(output_.data(), bias_.data(), rows, filters_);
-  activation_->forward(output_.data(), rows, filters_);
+                 output_.data(), filters_, {options_.use_bias ? bias_.data() : nullptr, relu});
+  if (!relu) activation_->forward(output_.data(), rows, filters_);
   return output_;
 }
 

@@ -9,8 +9,10 @@
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
+#include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/gemm_detail.hpp"
 
@@ -229,7 +231,7 @@ TEST_CASE("gemm.column_ranges_compose") {
   const auto a = random_matrix(M, K, rng), b = random_matrix(K, N, rng);
   std::vector<float> whole(M * N, 1.0f), pieces(M * N, 1.0f);
   sgemm(Trans::No, Trans::No, M, N, K, 0.5f, a.data(), K, b.data(), N, 2.0f, whole.data(), N);
-  const detail::Problem p{Trans::No, Trans::No, M, N, K, 0.5f, a.data(), K, b.data(), N, 2.0f, pieces.data(), N};
+  const detail::Problem p{Trans::No, Trans::No, M, N, K, 0.5f, a.data(), K, b.data(), N, 2.0f, pieces.data(), N, {}};
   const std::size_t cuts[] = {0, detail::kNR, 3 * detail::kNR + 5, 70, N};
   for (std::size_t i = 0; i + 1 < std::size(cuts); ++i) detail::sgemm_columns(p, cuts[i], cuts[i + 1]);
   for (std::size_t i = 0; i < M * N; ++i) CHECK(pieces[i] == whole[i]);
@@ -245,4 +247,28 @@ TEST_CASE("gemm.rejects_bad_leading_dimensions") {
   CHECK_THROWS_WITH_AS(sgemm(Trans::No, Trans::No, 2, 3, 2, 1.0f, a, 2, b, 3, 0.0f, c, 2),
                        doctest::Contains("ldc = 2"), std::invalid_argument);
   CHECK_THROWS_AS(sgemm(Trans::No, Trans::No, 2, 3, 2, 1.0f, nullptr, 2, b, 3, 0.0f, c, 3), std::invalid_argument);
+}
+
+TEST_CASE("gemm.epilogue_equals_bias_and_relu_passes") {
+  // bit for bit what the layers computed before the epilogue existed: sgemm, add_row_bias, relu;
+  // K = 785 spans several k-blocks (the epilogue must wait for the last), beta != 0 reads C
+  std::mt19937 rng(11);
+  for (const auto& [M, N, K, beta] : {std::tuple<std::size_t, std::size_t, std::size_t, float>{32, 128, 784, 0.0f},
+                                      {17, 33, 785, 0.5f}, {5408, 64, 9, 0.0f}, {3, 1, 1, 0.0f}, {7, 19, 0, 0.0f}}) {
+    CAPTURE(M);
+    CAPTURE(N);
+    CAPTURE(K);
+    const auto a = random_matrix(M, std::max<std::size_t>(K, 1), rng), b = random_matrix(std::max<std::size_t>(K, 1), N, rng);
+    const auto bias = random_matrix(1, N, rng), c0 = random_matrix(M, N, rng);
+    for (const bool relu : {false, true}) {
+      auto expected = c0, got = c0;
+      sgemm(Trans::No, Trans::No, M, N, K, 1.0f, a.data(), std::max<std::size_t>(K, 1), b.data(), N, beta,
+            expected.data(), N);
+      neurite::kernels::add_row_bias(expected.data(), bias.data(), M, N);
+      if (relu) neurite::kernels::relu(expected.data(), M * N);
+      sgemm(Trans::No, Trans::No, M, N, K, 1.0f, a.data(), std::max<std::size_t>(K, 1), b.data(), N, beta, got.data(),
+            N, {bias.data(), relu});
+      CHECK(got == expected);
+    }
+  }
 }

@@ -114,6 +114,20 @@ describe('convolutional networks in the page', () => {
     await screenshot(page, 'cnn-custom');
   });
 
+  test('lenet trains too, and the view shows its first Conv2D of two', async () => {
+    await chooseTraining(page, { preset: 'lenet', epochs: 1, trainLimit: 2000 });
+    await button(page, 'Train').click();
+    await waitForPhase(page, 'training', 10000);
+    await waitForPhase(page, 'done', 120000);
+    assert.ok(await testAccuracy(page) >= 70, 'lenet learns from 2000 images');
+    await page.getByRole('img', { name: 'Learned filters', exact: true }).waitFor({ timeout: 10000 });
+    assert.match(await page.locator('#cnn figcaption').first().textContent(), /^32 filters of conv2d, 3×3 each/);
+    await draw(page, strokeOne());
+    await page.getByRole('img', { name: 'Feature maps after pooling', exact: true }).waitFor({ timeout: 10000 });
+    assert.match(await page.locator('#cnn').textContent(), /32 maps of 26×26.*32 maps of 13×13/s);
+    await clearPad(page);
+  });
+
   test('no errors in the console', () => {
     assert.deepEqual(problems, []);
   });

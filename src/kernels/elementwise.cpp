@@ -1,10 +1,36 @@
 #include "kernels/elementwise.hpp"
 
 #include <algorithm>
+#include <vector>
 
+#include "kernels/parallel.hpp"
 #include "kernels/simd_map.hpp"
 
 namespace neurite::kernels {
+namespace {
+
+// Below this many floats per chunk an element-wise pass is not worth a thread hand-off.
+constexpr std::size_t kMinFloatsPerChunk = std::size_t{1} << 16;
+
+// Calls f(begin, end) on ranges of [0, n) that start at multiples of the SIMD width, in parallel.
+template <class F>
+void for_ranges(std::size_t n, F&& f) {
+  const std::size_t chunks = chunks_for(n, kMinFloatsPerChunk);
+  if (chunks <= 1) return f(std::size_t{0}, n);
+  const std::size_t step = (n / chunks + kLanes - 1) / kLanes * kLanes;
+  parallel_for((n + step - 1) / step, [&](std::size_t chunk) { f(chunk * step, std::min(n, (chunk + 1) * step)); });
+}
+
+// Column sums add rows in blocks of this many, then the blocks' sums in block order: a fixed
+// grouping, so the result does not depend on how many threads summed the blocks.
+constexpr std::size_t kColumnSumRows = 1024;
+
+void add_rows(const float* x, std::size_t rows, std::size_t cols, float* out) {
+  for (std::size_t r = 0; r < rows; ++r)
+    zip_inplace(x + r * cols, out, cols, [](auto v, auto acc) { return acc + v; });
+}
+
+}  // namespace
 
 void add_row_bias(float* y, const float* bias, std::size_t rows, std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r)
@@ -12,8 +38,16 @@ void add_row_bias(float* y, const float* bias, std::size_t rows, std::size_t col
 }
 
 void accumulate_column_sums(const float* x, std::size_t rows, std::size_t cols, float* out) {
-  for (std::size_t r = 0; r < rows; ++r)
-    zip_inplace(x + r * cols, out, cols, [](auto v, auto acc) { return acc + v; });
+  const std::size_t blocks = (rows + kColumnSumRows - 1) / kColumnSumRows;
+  if (blocks <= 1) return add_rows(x, rows, cols, out);
+  thread_local std::vector<float> block_sums;  // grow-only: no allocation once the shapes are steady
+  block_sums.assign(blocks * cols, 0.0f);
+  float* const sums = block_sums.data();
+  parallel_for(blocks, [&](std::size_t block) {
+    const std::size_t begin = block * kColumnSumRows, end = std::min(rows, begin + kColumnSumRows);
+    add_rows(x + begin * cols, end - begin, cols, sums + block * cols);
+  });
+  add_rows(sums, blocks, cols, out);
 }
 
 void relu(float* x, std::size_t n) {
@@ -25,12 +59,14 @@ void relu_backward(const float* y, float* dy, std::size_t n) {
 }
 
 void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t n) {
-  const FloatBatch zero(0.0f);
-  std::size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    xsimd::select(FloatBatch::load_unaligned(y + i) > zero, FloatBatch::load_unaligned(dy + i), zero)
-        .store_unaligned(dx + i);
-  for (; i < n; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  for_ranges(n, [&](std::size_t begin, std::size_t end) {
+    const FloatBatch zero(0.0f);
+    std::size_t i = begin;
+    for (; i + kLanes <= end; i += kLanes)
+      xsimd::select(FloatBatch::load_unaligned(y + i) > zero, FloatBatch::load_unaligned(dy + i), zero)
+          .store_unaligned(dx + i);
+    for (; i < end; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  });
 }
 
 void sigmoid(float* x, std::size_t n) {

@@ -7,12 +7,13 @@
 namespace neurite::kernels {
 
 void add_row_bias(float* y, const float* bias, std::size_t rows, std::size_t cols);
-// out[c] += sum over rows of x[r, c]  (a bias gradient)
+// out[c] += sum over rows of x[r, c]  (a bias gradient); rows are summed in fixed blocks of 1024 on
+// the thread pool, so the result is the same for any thread count
 void accumulate_column_sums(const float* x, std::size_t rows, std::size_t cols, float* out);
 
 void relu(float* x, std::size_t n);
 void relu_backward(const float* y, float* dy, std::size_t n);       // dy *= (y > 0)
-void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy * (y > 0)
+void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy * (y > 0), threaded
 void sigmoid(float* x, std::size_t n);
 void sigmoid_backward(const float* y, float* dy, std::size_t n);    // dy *= y (1 - y)
 void tanh(float* x, std::size_t n);

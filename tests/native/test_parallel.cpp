@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/parallel.hpp"
 
@@ -141,4 +142,29 @@ TEST_CASE("parallel.sgemm_same_bits_for_1_and_2_threads") {
     CHECK(results[0] == results[1]);
     CHECK(results[0] == results[2]);
   }
+}
+
+TEST_CASE("parallel.column_sums_and_relu_backward_same_bits_for_1_and_2_threads") {
+  const std::size_t rows = 5000, cols = 37;  // several 1024-row blocks and a tail; >= 2 chunks of work
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> x(rows * cols), y(rows * cols);
+  for (float& v : x) v = dist(rng);
+  for (float& v : y) v = dist(rng);
+  std::vector<std::vector<float>> sums, grads;
+  for (std::size_t threads : {1, 2}) {
+    ThreadCount scope(threads);
+    std::vector<float> sum(cols, 1.0f), grad(rows * cols);
+    accumulate_column_sums(x.data(), rows, cols, sum.data());
+    relu_backward_into(y.data(), x.data(), grad.data(), rows * cols);
+    sums.push_back(sum);
+    grads.push_back(grad);
+  }
+  CHECK(sums[0] == sums[1]);
+  CHECK(grads[0] == grads[1]);
+  double column0 = 1.0;
+  for (std::size_t r = 0; r < rows; ++r) column0 += x[r * cols];
+  CHECK(sums[0][0] == doctest::Approx(column0).epsilon(1e-4));
+  for (std::size_t i = 0; i < rows * cols; ++i)
+    if (grads[0][i] != (y[i] > 0.0f ? x[i] : 0.0f)) FAIL("relu_backward_into at " << i);
 }

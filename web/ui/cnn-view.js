@@ -48,7 +48,8 @@ function paintFilters(canvas, { shape: [kh, kw, inputs, outputs], values }) {
   for (let f = 0; f < count; f++) {
     for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) scale[f] = Math.max(scale[f], Math.abs(weight(f, i, j)));
   }
-  paintTiles(canvas, { count, rows: kh, cols: kw, tile: FILTER_TILE }, (f, i, j) => diverging(weight(f, i, j) / (scale[f] || 1)));
+  const tile = count <= 16 ? 2 * FILTER_TILE : FILTER_TILE; // a few filters get room to be seen
+  paintTiles(canvas, { count, rows: kh, cols: kw, tile }, (f, i, j) => diverging(weight(f, i, j) / (scale[f] || 1)));
   return count;
 }
 

@@ -1,0 +1,87 @@
+// The tables `npm run bench` prints, from a results object (the same one the JSON file holds).
+import {
+  compareResults, duration, fixed, megabytes, percent, ratio, signedPercent, table, times, trainingEntry,
+} from './stats.mjs';
+
+function accuracyCell(entry) {
+  if (entry.status !== 'ok') return '—';
+  const trained = `${fixed(entry.samplesTrained)} trained`;
+  const tested = entry.testSamples < 10000 ? `, ${fixed(entry.testSamples)} tested` : '';
+  return `${percent(entry.testAccuracy)} (${trained}${tested})`;
+}
+
+function memoryCell(entry) {
+  const { wasmHeapBytes, workerBytes } = entry.memory ?? {};
+  return [megabytes(wasmHeapBytes), megabytes(workerBytes)];
+}
+
+function engineRow(entry, reference) {
+  if (entry.status !== 'ok') return [entry.label, entry.status, '', `(${entry.error})`, '', '', '', ''];
+  const referenceRate = reference?.status === 'ok' ? reference.samplesPerSecond : NaN;
+  return [
+    entry.label,
+    fixed(entry.samplesPerSecond),
+    duration(entry.epochSeconds),
+    accuracyCell(entry),
+    ...memoryCell(entry),
+    `${fixed(entry.predictLatencyMs, 3)} ms`,
+    entry.engine === reference?.engine ? '1' : times(ratio(referenceRate, entry.samplesPerSecond)),
+  ];
+}
+
+const TRAINING_HEADERS = ['engine', 'samples/s', 'epoch (60k)', 'test accuracy', 'wasm heap', 'worker memory',
+  'predict 1 image', 'Neurite ÷ engine'];
+
+export function trainingTable(results, workload) {
+  const reference = trainingEntry(results, workload, results.config.referenceEngine);
+  const rows = results.training.filter((t) => t.workload === workload).map((t) => engineRow(t, reference));
+  for (const n of (results.native?.training ?? []).filter((r) => r.workload === workload)) {
+    rows.push([`Neurite native ×${n.threads}`, fixed(n.samplesPerSecond), duration(60000 / n.samplesPerSecond),
+      '', '', '', '', times(ratio(reference?.samplesPerSecond, n.samplesPerSecond))]);
+  }
+  return table(TRAINING_HEADERS, rows, ['l', 'r', 'r', 'l', 'r', 'r', 'r', 'r']);
+}
+
+export function kernelTable(results) {
+  const { simdPeakGflops, gemm } = results.kernels;
+  const nativeFor = (s) => (results.native?.gemm ?? []).find((g) => g.m === s.m && g.n === s.n && g.k === s.k
+    && g.transA === s.transA && g.transB === s.transB);
+  const op = (s) => `${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}`;
+  const rows = gemm.map((s) => [s.name, `${s.m}×${s.n}×${s.k}`, op(s), fixed(s.gflops, 1),
+    percent(ratio(s.gflops, simdPeakGflops), 0), fixed(nativeFor(s)?.gflops, 1)]);
+  rows.push([`wasm SIMD128 peak (${results.kernels.simdPeakChains} f32x4 mul+add chains)`, '', '', fixed(simdPeakGflops, 1), '100 %', '']);
+  return table(['SGEMM (1 thread)', 'M×N×K', 'op', 'wasm GFLOP/s', 'of wasm peak', 'native GFLOP/s'], rows,
+    ['l', 'r', 'l', 'r', 'r', 'r']);
+}
+
+const NOTES = `samples/s: median of the timed runs (batch 32, after warm-up, engines interleaved); epoch = 60,000 / that.
+test accuracy: after all the runs' training (samples trained shown), on the first N of the 10,000 test images.
+wasm heap: the engine's WebAssembly memory at the end (it only grows, so this is its peak; Neurite's holds the
+  training and test sets as bytes). worker memory: performance.measureUserAgentSpecificMemory's figure for the
+  engine's Worker after its evaluation (JS heap and buffers, the data set included; not for the pthread
+  build, whose idle pool threads cannot answer a measurement).
+predict 1 image: median time of one single-image predict call, result read back, after warm-up.
+Neurite ÷ engine: Neurite wasm (single-threaded build) samples/s over that engine's.`;
+
+export function report(results) {
+  const parts = [];
+  const { machine, config } = results;
+  parts.push(`Neurite benchmark, ${results.startedAt}: Chromium ${machine.chromium}, ${machine.cpus}× ${machine.cpuModel}, `
+    + `load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')} at the start; ${config.runs} runs per engine.`);
+  for (const workload of config.workloads) parts.push(`\n### ${workload}\n\n${trainingTable(results, workload)}`);
+  parts.push(`\n${NOTES}`);
+  if (results.kernels) parts.push(`\n### SGEMM kernels (wasm, one Worker)\n\n${kernelTable(results)}`);
+  return parts.join('\n');
+}
+
+export function comparisonReport(before, after) {
+  const { training, gemm } = compareResults(before, after);
+  const parts = [`\n### Change against ${before.startedAt}\n`];
+  parts.push(table(['workload', 'engine', 'before samples/s', 'now', 'change'],
+    training.map((t) => [t.workload, t.engine, fixed(t.before), fixed(t.after), signedPercent(t.change)])));
+  if (gemm.length) {
+    parts.push('', table(['SGEMM', 'before GFLOP/s', 'now', 'change'],
+      gemm.map((g) => [g.name, fixed(g.before, 1), fixed(g.after, 1), signedPercent(g.change)])));
+  }
+  return parts.join('\n');
+}

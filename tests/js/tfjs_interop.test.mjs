@@ -154,3 +154,58 @@ test('a model TF.js saves loads in Neurite and predicts the same', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The first n images and labels of an MNIST split, as IDX files in dir (for the CLI's data options).
+function writeMnistSlice(dir, split, n) {
+  const files = {};
+  for (const [kind, dims] of [['images-idx3-ubyte', 3], ['labels-idx1-ubyte', 1]]) {
+    const bytes = fs.readFileSync(path.join(mnistDir, `${split}-${kind}`));
+    const header = Buffer.from(bytes.subarray(0, 4 + 4 * dims));
+    header.writeUInt32BE(n, 4);
+    const perItem = dims === 3 ? 28 * 28 : 1;
+    files[kind] = path.join(dir, `${split}-${kind}`);
+    fs.writeFileSync(files[kind], Buffer.concat([header, bytes.subarray(header.length, header.length + n * perItem)]));
+  }
+  return files;
+}
+
+// Same initial weights, same batches in the same order, same optimizer: Neurite's training must
+// follow TF.js' (Keras semantics) step for step, convolution and pooling included.
+test('a CNN trains in Neurite exactly as in TF.js, from the same weights on the same batches', async () => {
+  const cli = path.join(buildDir, 'neurite');
+  assert.ok(fs.existsSync(cli), `${cli} is missing: build it first (bash scripts/build-native.sh)`);
+  const dir = tempDir('parity');
+  try {
+    const model = tf.sequential();
+    model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, activation: 'relu' }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    await model.save(dirSaveHandler(dir));
+
+    const SAMPLES = 256; // 8 batches of 32
+    const train = writeMnistSlice(dir, 'train', SAMPLES), test = writeMnistSlice(dir, 't10k', IMAGES);
+    const trained = path.join(dir, 'trained');
+    const run = spawnSync(cli, ['train', '--model', path.join(dir, 'model.json'), '--no-shuffle', '--epochs', '1',
+      '--batch-size', '32', '--train-images', train['images-idx3-ubyte'], '--train-labels', train['labels-idx1-ubyte'],
+      '--test-images', test['images-idx3-ubyte'], '--test-labels', test['labels-idx1-ubyte'], '--out', trained],
+    { encoding: 'utf8' });
+    assert.equal(run.status, 0, `neurite train failed: ${run.stderr}`);
+    const neuriteLoss = Number(/ loss ([\d.]+)/.exec(run.stdout)[1]);
+
+    const images = fs.readFileSync(train['images-idx3-ubyte']).subarray(16);
+    const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [SAMPLES, 28, 28, 1]);
+    const labels = Array.from(fs.readFileSync(train['labels-idx1-ubyte']).subarray(8));
+    const history = await model.fit(x, tf.oneHot(tf.tensor1d(labels, 'int32'), 10), { epochs: 1, batchSize: 32, shuffle: false });
+    assert.ok(Math.abs(neuriteLoss - history.history.loss[0]) < 5e-4,
+      `mean training loss: Neurite ${neuriteLoss}, TF.js ${history.history.loss[0]}`);
+
+    const probe = mnistTestImages(IMAGES).reshape([IMAGES, 28, 28, 1]);
+    const afterNeurite = await tf.loadLayersModel(fileHandler(path.join(trained, 'model.json')));
+    const worst = tf.max(tf.abs(tf.sub(afterNeurite.predict(probe), model.predict(probe)))).dataSync()[0];
+    assert.ok(worst < 1e-3, `predictions after 8 steps differ by up to ${worst}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

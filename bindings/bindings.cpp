@@ -17,6 +17,7 @@ using neurite::TrainingSession;
 EMSCRIPTEN_BINDINGS(neurite) {
   function("buildInfo", GUARD(&nb::build_info));
   function("presets", GUARD(&nb::presets_js));
+  function("setThreadCount", GUARD(&nb::set_thread_count));
 
   class_<Sequential>("Sequential")
       .function("buildDeclared", GUARD(&neurite::build_declared))

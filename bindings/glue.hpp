@@ -16,6 +16,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "io/model_file.hpp"
+#include "kernels/parallel.hpp"
 #include "losses/loss.hpp"
 #include "metrics/metrics.hpp"
 #include "model/inspect.hpp"
@@ -223,6 +224,10 @@ inline val build_info() {
 #endif
   return out;
 }
+
+// The kernels' thread count (0: the default, navigator.hardwareConcurrency capped at the pthread
+// pool); returns the count in force, always 1 in the single-threaded build.
+inline std::size_t set_thread_count(std::size_t threads) { return neurite::kernels::set_thread_count(threads); }
 
 inline val presets_js() {
   val out = val::array();

@@ -10,23 +10,36 @@ import { BATCH_SIZE, hasConvolution } from './workloads.mjs';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--enable-blink-features=ForceEagerMeasureMemory'];
 
-export async function openBench(log) {
-  const server = await startBenchServer();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS });
+async function openPage(browser, url, log) {
   const page = await browser.newPage();
   page.on('console', (m) => { if (m.type() === 'error' || process.env.BENCH_DEBUG) log(`  [page] ${m.text()}`); });
   page.on('pageerror', (e) => log(`  [page] ${e.message}`));
-  await page.goto(`${server.url}bench/`);
+  await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
-  const isolated = await page.evaluate(() => window.bench.crossOriginIsolated);
-  const call = (key, command, args) => page.evaluate(([k, c, a]) => window.bench.call(k, c, a), [key, command, args]);
+  return page;
+}
+
+// Two pages: measureUserAgentSpecificMemory waits for every worker of its page, and a pthread that
+// ever blocked in Atomics.wait (the kernels' idle pool) stalls it for good, even once terminated;
+// so the threaded engines run in a page of their own, which is never measured.
+export async function openBench(log) {
+  const server = await startBenchServer();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS });
+  const url = `${server.url}bench/`;
+  const pages = { plain: await openPage(browser, url, log), threaded: await openPage(browser, url, log) };
+  const pageOf = new Map();  // worker key → the page it runs in
+  const isolated = await pages.threaded.evaluate(() => window.bench.crossOriginIsolated);
+  const on = (key) => pageOf.get(key);
   return {
     browserVersion: browser.version(),
     isolated,
-    start: (key, engine) => page.evaluate(([k, s, t]) => window.bench.start(k, s, t), [key, engine.script, engine.type]),
-    call,
-    stop: (key) => page.evaluate((k) => window.bench.stop(k), key),
-    workerMemory: () => page.evaluate(() => window.bench.workerMemory()),
+    async start(key, engine) {
+      pageOf.set(key, engine.options?.threaded ? pages.threaded : pages.plain);
+      await on(key).evaluate(([k, s, t]) => window.bench.start(k, s, t), [key, engine.script, engine.type]);
+    },
+    call: (key, command, args) => on(key).evaluate(([k, c, a]) => window.bench.call(k, c, a), [key, command, args]),
+    stop: (key) => on(key).evaluate((k) => window.bench.stop(k), key),
+    workerMemory: () => pages.plain.evaluate(() => window.bench.workerMemory()),
     async close() { await browser.close(); await server.close(); },
   };
 }
@@ -110,10 +123,7 @@ export async function benchWorkload(bench, workload, engines, config, log) {
     const run = await bench.call(entry.key, 'train', { batches: entry.timedBatches });
     entry.runs.push(run.samplesPerSecond);
   }
-  // measureUserAgentSpecificMemory waits for every worker of the page, and a pthread blocked in
-  // Atomics.wait (the kernels' idle pool) never answers: the threaded engines finish first, unmeasured.
-  const threadedFirst = [...active].sort((a, b) => Number(Boolean(b.threaded)) - Number(Boolean(a.threaded)));
-  for (const entry of threadedFirst) {
+  for (const entry of active) {
     entry.samplesPerSecond = median(entry.runs);
     entry.epochSeconds = EPOCH_SAMPLES / entry.samplesPerSecond;
     entry.samplesTrained = (entry.warmUpBatches + entry.timedBatches * config.runs) * BATCH_SIZE;

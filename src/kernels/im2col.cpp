@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
@@ -71,13 +72,6 @@ void store(float* p, float v) { *p = v; }
 void store(float* p, const Batch& v) { v.store_unaligned(p); }
 float select(bool mask, float a, float b) { return mask ? a : b; }
 Batch select(const BatchMask& mask, const Batch& a, const Batch& b) { return xsimd::select(mask, a, b); }
-bool and_not(bool a, bool b) { return a && !b; }
-BatchMask and_not(const BatchMask& a, const BatchMask& b) { return xsimd::bitwise_andnot(a, b); }
-template <class V>
-auto no_lanes() {
-  if constexpr (std::is_same_v<V, float>) return false;
-  else return BatchMask(false);
-}
 
 // Calls f.template operator()<V>(c) for channel runs [c, c + lanes of V) covering [0, channels).
 template <class F>
@@ -149,57 +143,50 @@ void col2im_images(const float* cols, const WindowGeometry& g, float* dx) {
   });
 }
 
-void max_pool_images(const float* x, const WindowGeometry& g, float* y) {
-  const std::size_t C = g.channels;
-  for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
-    const float* first = x + cell(g, b, rows, rows.lo, cs, cs.lo);
-    for_channel_runs(C, [&](auto lanes, std::size_t c) {
-      using V = decltype(lanes);
-      // strict >: a NaN never wins, and a NaN in the first cell stays (TF's max pool)
-      V best = load<V>(first + c);
-      for_each_cell(g, b, rows, cs, [&](std::size_t at) {
-        const V v = load<V>(x + at + c);
-        best = select(v > best, v, best);
-      });
-      store(y + p * C + c, best);
-    });
-  });
-}
+// Window-cell offsets within an image as SIMD lanes: max_pool's argmax runs beside its maxima.
+using IndexBatch = xsimd::batch<std::int32_t>;
+static_assert(IndexBatch::size == Batch::size, "one index lane per float lane");
 
-// Whether every image cell lies in exactly one window (pool 2, strides 2 on an even size): then
-// max_pool_backward writes each cell once instead of clearing dx and adding into it.
-bool windows_tile_the_image(const WindowGeometry& g) {
-  return g.stride_h == g.window_h && g.stride_w == g.window_w && g.pad_top == 0 && g.pad_left == 0 &&
-         g.out_h * g.stride_h == g.in_h && g.out_w * g.stride_w == g.in_w;
+std::int32_t lane_offsets(float, std::int32_t first) { return first; }
+IndexBatch lane_offsets(const Batch&, std::int32_t first) {
+  alignas(64) std::int32_t lanes[IndexBatch::size];
+  for (std::size_t l = 0; l < IndexBatch::size; ++l) lanes[l] = first + static_cast<std::int32_t>(l);
+  return IndexBatch::load_aligned(lanes);
 }
+std::int32_t select(bool mask, std::int32_t a, std::int32_t b) { return mask ? a : b; }
+IndexBatch select(const BatchMask& mask, const IndexBatch& a, const IndexBatch& b) {
+  return xsimd::select(xsimd::batch_bool_cast<std::int32_t>(mask), a, b);
+}
+void store(std::uint32_t* p, std::int32_t v) { *p = static_cast<std::uint32_t>(v); }
+void store(std::uint32_t* p, const IndexBatch& v) { v.store_unaligned(reinterpret_cast<std::int32_t*>(p)); }
 
-template <bool Tiled>
-void max_pool_backward_windows(const float* x, const float* y, const float* dy, const WindowGeometry& g, float* dx) {
-  const std::size_t C = g.channels;
+void max_pool_images(const float* x, const WindowGeometry& g, float* y, std::uint32_t* argmax) {
+  const std::size_t C = g.channels, image = g.in_h * g.in_w * C;
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
     const std::size_t first = cell(g, b, rows, rows.lo, cs, cs.lo);
     for_channel_runs(C, [&](auto lanes, std::size_t c) {
       using V = decltype(lanes);
-      const V best = load<V>(y + p * C + c), grad = load<V>(dy + p * C + c), zero(0.0f);
-      auto routed = no_lanes<V>();
+      // strict >: a NaN never wins, and a NaN in the first cell stays (TF's max pool)
+      V best = load<V>(x + first + c);
+      auto best_at = lane_offsets(lanes, static_cast<std::int32_t>(first - b * image + c));
       for_each_cell(g, b, rows, cs, [&](std::size_t at) {
-        const auto hit = and_not(load<V>(x + at + c) == best, routed);
-        const V share = select(hit, grad, zero);
-        store(dx + at + c, Tiled ? share : load<V>(dx + at + c) + share);
-        routed = routed | hit;
+        const V v = load<V>(x + at + c);
+        const auto wins = v > best;
+        best = select(wins, v, best);
+        best_at = select(wins, lane_offsets(lanes, static_cast<std::int32_t>(at - b * image + c)), best_at);
       });
-      // a NaN maximum equals no cell: it came from the first one
-      store(dx + first + c, load<V>(dx + first + c) + select(routed, zero, grad));
+      store(y + p * C + c, best);
+      store(argmax + p * C + c, best_at);
     });
   });
 }
 
-void max_pool_backward_images(const float* x, const float* y, const float* dy, const WindowGeometry& g, float* dx) {
-  if (windows_tile_the_image(g)) return max_pool_backward_windows<true>(x, y, dy, g, dx);
-  std::fill_n(dx, g.batch * g.in_h * g.in_w * g.channels, 0.0f);
-  max_pool_backward_windows<false>(x, y, dy, g, dx);
+void max_pool_backward_images(const float* dy, const std::uint32_t* argmax, const WindowGeometry& g, float* dx) {
+  const std::size_t image = g.in_h * g.in_w * g.channels, outputs = g.out_h * g.out_w * g.channels;
+  std::fill_n(dx, g.batch * image, 0.0f);
+  for (std::size_t b = 0; b < g.batch; ++b, dx += image, dy += outputs, argmax += outputs)
+    for (std::size_t i = 0; i < outputs; ++i) dx[argmax[i]] += dy[i];
 }
-
 
 void average_pool_images(const float* x, const WindowGeometry& g, float* y) {
   const std::size_t C = g.channels;
@@ -266,16 +253,15 @@ void col2im(const float* cols, const WindowGeometry& g, float* dx) {
   });
 }
 
-void max_pool(const float* x, const WindowGeometry& g, float* y) {
+void max_pool(const float* x, const WindowGeometry& g, float* y, std::uint32_t* argmax) {
   for_batch_slices(g, image_floats(g), [&](const WindowGeometry& s, std::size_t b) {
-    max_pool_images(x + b * image_floats(g), s, y + b * output_floats(g));
+    max_pool_images(x + b * image_floats(g), s, y + b * output_floats(g), argmax + b * output_floats(g));
   });
 }
 
-void max_pool_backward(const float* x, const float* y, const float* dy, const WindowGeometry& g, float* dx) {
+void max_pool_backward(const float* dy, const std::uint32_t* argmax, const WindowGeometry& g, float* dx) {
   for_batch_slices(g, image_floats(g), [&](const WindowGeometry& s, std::size_t b) {
-    max_pool_backward_images(x + b * image_floats(g), y + b * output_floats(g), dy + b * output_floats(g), s,
-                             dx + b * image_floats(g));
+    max_pool_backward_images(dy + b * output_floats(g), argmax + b * output_floats(g), s, dx + b * image_floats(g));
   });
 }
 

@@ -43,12 +43,12 @@ Shape Pooling2D::build(const Shape& input_shape, Rng&) {
 
 const Tensor& Pooling2D::forward(const Tensor& x, bool) {
   geometry_.batch = x.shape()[0];
-  input_ = &x;
   ensure_shape(output_, with_batch(geometry_.batch, output_shape()));
+  argmax_.resize(mode_ == PoolMode::Max ? output_.size() : 0);  // keeps its capacity once the batch size is steady
   if (mode_ == PoolMode::Average)
     kernels::average_pool(x.data(), geometry_, output_.data());
   else
-    kernels::max_pool(x.data(), geometry_, output_.data());
+    kernels::max_pool(x.data(), geometry_, output_.data(), argmax_.data());
   return output_;
 }
 
@@ -57,7 +57,7 @@ const Tensor& Pooling2D::backward(const Tensor& grad_out) {
   if (mode_ == PoolMode::Average)
     kernels::average_pool_backward(grad_out.data(), geometry_, grad_input_.data());
   else
-    kernels::max_pool_backward(input_->data(), output_.data(), grad_out.data(), geometry_, grad_input_.data());
+    kernels::max_pool_backward(grad_out.data(), argmax_.data(), geometry_, grad_input_.data());
   return grad_input_;
 }
 

@@ -2,6 +2,7 @@
 // MaxPooling2D and AveragePooling2D: one implementation, the reduction is a setting.
 #include <memory>
 #include <optional>
+#include <cstdint>
 #include <vector>
 
 #include "layers/conv2d.hpp"
@@ -30,7 +31,7 @@ class Pooling2D : public Layer {
   Padding padding_;
   kernels::WindowGeometry geometry_;  // per sample; forward sets the batch
   Tensor output_, grad_input_;
-  const Tensor* input_ = nullptr;  // max pooling's backward finds each maximum again in it
+  std::vector<std::uint32_t> argmax_;  // max pooling: where, in its image, each output value came from
 };
 
 class MaxPooling2D final : public Pooling2D {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -11,6 +12,7 @@
 
 #include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
+#include "kernels/im2col.hpp"
 #include "kernels/parallel.hpp"
 
 namespace {
@@ -167,4 +169,32 @@ TEST_CASE("parallel.column_sums_and_relu_backward_same_bits_for_1_and_2_threads"
   CHECK(sums[0][0] == doctest::Approx(column0).epsilon(1e-4));
   for (std::size_t i = 0; i < rows * cols; ++i)
     if (grads[0][i] != (y[i] > 0.0f ? x[i] : 0.0f)) FAIL("relu_backward_into at " << i);
+}
+
+TEST_CASE("parallel.window_kernels_same_bits_for_1_and_2_threads") {
+  // the cnn's shapes: im2col of 32 28x28 digits, max pooling of their 26x26x64 feature maps
+  WindowGeometry conv;
+  conv.batch = 32, conv.in_h = conv.in_w = 28, conv.channels = 1, conv.window_h = conv.window_w = 3;
+  conv.out_h = conv.out_w = 26;
+  WindowGeometry pool;
+  pool.batch = 32, pool.in_h = pool.in_w = 26, pool.channels = 64, pool.window_h = pool.window_w = 2;
+  pool.stride_h = pool.stride_w = 2, pool.out_h = pool.out_w = 13;
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> digits(32 * 28 * 28), maps(32 * 26 * 26 * 64), dy(32 * 13 * 13 * 64);
+  for (auto* v : {&digits, &maps, &dy})
+    for (float& x : *v) x = dist(rng);
+  std::vector<std::vector<float>> results;
+  for (std::size_t threads : {1, 2}) {
+    ThreadCount scope(threads);
+    std::vector<float> cols(conv.out_pixels() * conv.patch_size()), y(dy.size()), dx(maps.size());
+    std::vector<std::uint32_t> argmax(dy.size());
+    im2col(digits.data(), conv, cols.data());
+    max_pool(maps.data(), pool, y.data(), argmax.data());
+    max_pool_backward(dy.data(), argmax.data(), pool, dx.data());
+    for (auto* v : {&cols, &y, &dx}) results.push_back(*v);
+  }
+  CHECK(results[0] == results[3]);
+  CHECK(results[1] == results[4]);
+  CHECK(results[2] == results[5]);
 }

@@ -58,10 +58,11 @@ const NOTES = `samples/s: median of the timed runs (batch 32, after warm-up, eng
 test accuracy: after all the runs' training (samples trained shown), on the first N of the 10,000 test images.
 wasm heap: the engine's WebAssembly memory at the end (it only grows, so this is its peak; Neurite's holds the
   training and test sets as bytes). worker memory: performance.measureUserAgentSpecificMemory's figure for the
-  engine's Worker after its evaluation (JS heap and buffers, the data set included; not for the pthread
-  build, whose idle pool threads cannot answer a measurement).
+  engine's Worker after its evaluation (JS heap and buffers, the data set included). Not for the pthread
+  build: a pthread that ever waited in Atomics.wait stalls the measurement, so it runs in an unmeasured page.
 predict 1 image: median time of one single-image predict call, result read back, after warm-up.
-Neurite ÷ engine: Neurite wasm (single-threaded build) samples/s over that engine's.`;
+Neurite ÷ engine: Neurite wasm (single-threaded build) samples/s over that engine's; on the native rows
+  (the CLI on a slice of MNIST, NEURITE_THREADS=1 or 2) it is what share of native speed the wasm build reaches.`;
 
 export function report(results) {
   const parts = [];
@@ -78,7 +79,8 @@ export function comparisonReport(before, after) {
   const { training, gemm } = compareResults(before, after);
   const parts = [`\n### Change against ${before.startedAt}\n`];
   parts.push(table(['workload', 'engine', 'before samples/s', 'now', 'change'],
-    training.map((t) => [t.workload, t.engine, fixed(t.before), fixed(t.after), signedPercent(t.change)])));
+    training.map((t) => [t.workload, t.engine, fixed(t.before), fixed(t.after), signedPercent(t.change)]),
+    ['l', 'l', 'r', 'r', 'r']));
   if (gemm.length) {
     parts.push('', table(['SGEMM', 'before GFLOP/s', 'now', 'change'],
       gemm.map((g) => [g.name, fixed(g.before, 1), fixed(g.after, 1), signedPercent(g.change)])));

@@ -6,6 +6,7 @@
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
 #define NEURITE_WITH_THREADS 1
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -42,6 +43,22 @@ std::size_t default_thread_count() {
   return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxThreads);
 }
 
+// A training step runs its parallel kernels microseconds apart, so a thread that has just finished
+// polls for the next job (or for its helpers to finish) this long before it sleeps: a sleeping
+// thread takes a wake-up (~25 µs in wasm, more on a busy machine) to start. Bounded, because when
+// the VM gives only one core a poller holds it from the thread it waits for.
+constexpr auto kPollBeforeSleeping = std::chrono::microseconds(40);
+
+// Polls `done` (an acquire load) until it holds or kPollBeforeSleeping has passed.
+template <class Done>
+bool poll(Done&& done) {
+  const auto deadline = std::chrono::steady_clock::now() + kPollBeforeSleeping;
+  for (unsigned spins = 1;; ++spins) {
+    if (done()) return true;
+    if (spins % 64 == 0 && std::chrono::steady_clock::now() > deadline) return false;
+  }
+}
+
 // Set in the pool's threads and in a caller while it runs a job: a parallel_for from there runs inline.
 thread_local bool t_inside_job = false;
 
@@ -69,13 +86,14 @@ class Pool {
       next_chunk_.store(0), failed_.store(false);
       error_ = nullptr;
       open_ = true;
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     t_inside_job = true;
     take_chunks();
     t_inside_job = false;
     std::exception_ptr error;
+    poll([&] { return working_.load(std::memory_order_acquire) == 0; });
     {
       std::unique_lock<std::mutex> lock(mutex_);
       finished_.wait(lock, [&] { return working_ == 0; });
@@ -101,8 +119,11 @@ class Pool {
     std::uint64_t seen = 0;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-      wake_.wait(lock, [&] { return generation_ != seen; });
-      seen = generation_;
+      lock.unlock();
+      poll([&] { return generation_.load(std::memory_order_acquire) != seen; });
+      lock.lock();
+      wake_.wait(lock, [&] { return generation_.load() != seen; });
+      seen = generation_.load();
       if (!open_ || index >= helpers_) continue;
       ++working_;
       lock.unlock();
@@ -132,10 +153,11 @@ class Pool {
 
   std::mutex mutex_;
   std::condition_variable wake_, finished_;
-  std::uint64_t generation_ = 0;  // bumped per job: a sleeping worker wakes when it changes
+  // Both written under mutex_, and atomic so that polling threads can read them without it.
+  std::atomic<std::uint64_t> generation_{0};  // bumped per job: a sleeping worker wakes when it changes
   bool open_ = false;             // whether helpers may still join the current job
   std::size_t helpers_ = 0;       // workers [0, helpers_) take part in the current job
-  std::size_t working_ = 0;       // helpers inside take_chunks
+  std::atomic<std::size_t> working_{0};  // helpers inside take_chunks
   // The current job: written under mutex_ before the generation bump, read by helpers after it.
   parallel_detail::ChunkFunction function_ = nullptr;
   const void* context_ = nullptr;

@@ -40,51 +40,41 @@ using emscripten::val;
   val::global("Error").new_(val(message)).throw_();
 }
 
+// Runs call() and hands back its result; a C++ exception leaves as a JS Error with its what().
+template <class Call>
+decltype(auto) rethrow_as_js_error(Call&& call) {
+  std::string message;
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+    message = "unknown C++ exception";
+  }
+  throw_js_error(message);
+}
+
 template <auto F, class Signature = decltype(F)>
 struct Guarded;
 
 template <auto F, class R, class... A>
 struct Guarded<F, R (*)(A...)> {
   static R call(A... args) {
-    std::string message;
-    try {
-      return F(std::forward<A>(args)...);
-    } catch (const std::exception& e) {
-      message = e.what();
-    } catch (...) {
-      message = "unknown C++ exception";
-    }
-    throw_js_error(message);
+    return rethrow_as_js_error([&]() -> R { return F(std::forward<A>(args)...); });
   }
 };
 
 template <auto F, class R, class C, class... A>
 struct Guarded<F, R (C::*)(A...)> {
   static R call(C& self, A... args) {
-    std::string message;
-    try {
-      return (self.*F)(std::forward<A>(args)...);
-    } catch (const std::exception& e) {
-      message = e.what();
-    } catch (...) {
-      message = "unknown C++ exception";
-    }
-    throw_js_error(message);
+    return rethrow_as_js_error([&]() -> R { return (self.*F)(std::forward<A>(args)...); });
   }
 };
 
 template <auto F, class R, class C, class... A>
 struct Guarded<F, R (C::*)(A...) const> {
   static R call(const C& self, A... args) {
-    std::string message;
-    try {
-      return (self.*F)(std::forward<A>(args)...);
-    } catch (const std::exception& e) {
-      message = e.what();
-    } catch (...) {
-      message = "unknown C++ exception";
-    }
-    throw_js_error(message);
+    return rethrow_as_js_error([&]() -> R { return (self.*F)(std::forward<A>(args)...); });
   }
 };
 

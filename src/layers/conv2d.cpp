@@ -161,21 +161,14 @@ std::vector<Param> Conv2D::params() {
 }
 
 json Conv2D::config() const {
-  return {{"filters", filters_},
-          {"kernel_size", size2_json(kernel_size_)},
-          {"strides", size2_json(options_.strides)},
-          {"padding", padding_name(options_.padding)},
-          {"data_format", "channels_last"},
-          {"dilation_rate", size2_json(1)},
-          {"activation", activation_->name()},
-          {"use_bias", options_.use_bias},
-          {"kernel_initializer", glorot_uniform_config()},
-          {"bias_initializer", zeros_config()},
-          {"kernel_regularizer", l2_regularizer_config(options_.kernel_l2)},
-          {"bias_regularizer", nullptr},
-          {"activity_regularizer", nullptr},
-          {"kernel_constraint", nullptr},
-          {"bias_constraint", nullptr}};
+  json config = kernel_and_bias_config(activation_->name(), options_.use_bias, options_.kernel_l2);
+  config.update({{"filters", filters_},
+                 {"kernel_size", size2_json(kernel_size_)},
+                 {"strides", size2_json(options_.strides)},
+                 {"padding", padding_name(options_.padding)},
+                 {"data_format", "channels_last"},
+                 {"dilation_rate", size2_json(1)}});
+  return config;
 }
 
 }  // namespace neurite

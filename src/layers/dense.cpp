@@ -82,16 +82,9 @@ std::vector<Param> Dense::params() {
 }
 
 json Dense::config() const {
-  return {{"units", units_},
-          {"activation", activation_->name()},
-          {"use_bias", options_.use_bias},
-          {"kernel_initializer", glorot_uniform_config()},
-          {"bias_initializer", zeros_config()},
-          {"kernel_regularizer", l2_regularizer_config(options_.kernel_l2)},
-          {"bias_regularizer", nullptr},
-          {"activity_regularizer", nullptr},
-          {"kernel_constraint", nullptr},
-          {"bias_constraint", nullptr}};
+  json config = kernel_and_bias_config(activation_->name(), options_.use_bias, options_.kernel_l2);
+  config["units"] = units_;
+  return config;
 }
 
 }  // namespace neurite

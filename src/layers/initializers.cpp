@@ -24,6 +24,18 @@ nlohmann::json l2_regularizer_config(float l2) {
   return {{"class_name", "L1L2"}, {"config", {{"l1", 0.0}, {"l2", l2}}}};
 }
 
+nlohmann::json kernel_and_bias_config(const std::string& activation, bool use_bias, float kernel_l2) {
+  return {{"activation", activation},
+          {"use_bias", use_bias},
+          {"kernel_initializer", glorot_uniform_config()},
+          {"bias_initializer", zeros_config()},
+          {"kernel_regularizer", l2_regularizer_config(kernel_l2)},
+          {"bias_regularizer", nullptr},
+          {"activity_regularizer", nullptr},
+          {"kernel_constraint", nullptr},
+          {"bias_constraint", nullptr}};
+}
+
 float read_l2_regularizer(const nlohmann::json& layer_config, const std::string& key, const std::string& owner) {
   if (!layer_config.contains(key) || layer_config[key].is_null()) return 0.0f;
   const auto& reg = layer_config[key];

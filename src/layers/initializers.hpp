@@ -17,6 +17,9 @@ nlohmann::json zeros_config();
 
 // {"class_name": "L1L2", "config": {"l1": 0, "l2": l2}} as TF.js writes it, or null for 0.
 nlohmann::json l2_regularizer_config(float l2);
+// The config fields every layer with a kernel and a bias writes (Dense, Conv2D): activation,
+// use_bias, Glorot-uniform kernel, zero bias, the kernel's L2 and the unsupported extras as null.
+nlohmann::json kernel_and_bias_config(const std::string& activation, bool use_bias, float kernel_l2);
 // Reads Keras' "L2"/"l2" and TF.js' "L1L2" forms; an L1 part is refused with a clear error.
 float read_l2_regularizer(const nlohmann::json& layer_config, const std::string& key, const std::string& owner);
 

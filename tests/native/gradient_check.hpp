@@ -44,13 +44,15 @@ inline std::vector<float> numeric_gradient(Tensor& values, const std::function<d
 }
 
 // Checks the input gradient and every parameter gradient of `layer` (already built) for the
-// objective sum(R ⊙ layer(x)), R random, in inference mode.
-inline void check_layer_gradients(Layer& layer, Tensor x, float eps = 1e-2f, float tol = 2e-2f) {
+// objective sum(R ⊙ layer(x)), R random, in inference mode, or in training mode when asked (a
+// layer whose training output depends on the whole batch, like BatchNormalization).
+inline void check_layer_gradients(Layer& layer, Tensor x, float eps = 1e-2f, float tol = 2e-2f,
+                                  bool training = false) {
   Rng rng(99);
-  const Tensor& out = layer.forward(x, false);
+  const Tensor& out = layer.forward(x, training);
   const Tensor weights = random_tensor(Shape(out.shape().begin(), out.shape().end()), rng);
   auto objective = [&] {
-    const Tensor& y = layer.forward(x, false);
+    const Tensor& y = layer.forward(x, training);
     double s = 0.0;
     for (std::size_t i = 0; i < y.size(); ++i) s += static_cast<double>(y.data()[i]) * weights.data()[i];
     return s;

@@ -14,6 +14,7 @@
 #endif
 
 #include "data/idx.hpp"
+#include "temp_dir.hpp"
 
 using neurite::ByteTensor;
 using neurite::Shape;
@@ -46,16 +47,7 @@ void write_file(const std::string& path, const Bytes& b) {
       .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
-// A fresh empty directory under the system's temp dir, removed with the object.
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& name) : path(std::filesystem::temp_directory_path() / name) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using neurite::testing::TempDir;
 
 #ifdef NEURITE_HAVE_ZLIB
 Bytes gzip_bytes(const Bytes& in) {

@@ -17,22 +17,14 @@
 #include "optimizers/adam.hpp"
 #include "optimizers/rmsprop.hpp"
 #include "optimizers/sgd.hpp"
+#include "temp_dir.hpp"
 
 using namespace neurite;
 using nlohmann::json;
 
 namespace {
 
-// A fresh empty directory under the system's temp dir, removed with the object.
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& name) : path(std::filesystem::temp_directory_path() / name) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using neurite::testing::TempDir;
 
 // The tutorial's MNIST model: Flatten(28×28) → Dense 16 relu → Dropout 0.2 → Dense 10 softmax.
 std::unique_ptr<Sequential> mnist_model(std::uint32_t seed, bool compile = true) {

@@ -11,15 +11,50 @@ export function isGzip(bytes) {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-// Decompresses when the bytes start with the gzip magic; raw IDX passes through.
-export async function gunzipIfNeeded(bytes, name) {
-  if (!isGzip(bytes)) return bytes;
+// Reads a file's stream to its end, decompressing on the way when it starts with the gzip magic,
+// so that decompression overlaps the download; raw IDX passes through. onBytes(n) counts the
+// bytes as they arrive (compressed, as the progress bar's total is the download's size).
+export async function readIdxBytes(stream, name, onBytes = () => {}) {
+  const { head, whole } = await peek(stream.pipeThrough(counter(onBytes)), 2);
+  if (!isGzip(head)) return readAll(whole);
   try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return await readAll(stream);
+    return await readAll(whole.pipeThrough(new DecompressionStream('gzip')));
   } catch (err) {
     throw new Error(`${name}: the gzip data is damaged or cut short (${err.message})`);
   }
+}
+
+function counter(onBytes) {
+  return new TransformStream({ transform(chunk, out) { onBytes(chunk.length); out.enqueue(chunk); } });
+}
+
+// The first `n` bytes of a stream (fewer if it is shorter), and a stream of all of it again.
+async function peek(stream, n) {
+  const reader = stream.getReader();
+  const seen = [];
+  let length = 0;
+  while (length < n) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen.push(value);
+    length += value.length;
+  }
+  const whole = new ReadableStream({
+    start(out) { for (const chunk of seen) out.enqueue(chunk); },
+    async pull(out) {
+      const { done, value } = await reader.read();
+      if (done) out.close(); else out.enqueue(value);
+    },
+    cancel(reason) { return reader.cancel(reason); },
+  });
+  return { head: concat(seen, length), whole };
+}
+
+function concat(chunks, length) {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
 }
 
 // Parses an IDX file of unsigned bytes. expectDims: 3 for images [n, h, w], 1 for labels [n].
@@ -67,10 +102,7 @@ export async function readAll(stream, onBytes = () => {}) {
     length += value.length;
     onBytes(value.length);
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.length; }
-  return out;
+  return concat(chunks, length);
 }
 
 // Opens a URL and reports its size before the body is read, so totals are known up front.

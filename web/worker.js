@@ -3,7 +3,7 @@
 // few dozen milliseconds; between slices the worker yields so pause, stop and predict requests
 // are answered at once.
 import { ToWorker, FromWorker, DATASETS, DATA_FILES, errorMessage, isRequest } from './protocol.js';
-import { checkPair, gunzipIfNeeded, openFile, openUrl, parseIdx, readAll } from './idx.js';
+import { checkPair, openFile, openUrl, parseIdx, readIdxBytes } from './idx.js';
 
 const SLICE_MS = 30;          // work per slice before looking at the message queue again
 const PROGRESS_MS = 1000 / 30; // a chart needs ~30 updates a second, not one per batch
@@ -114,11 +114,13 @@ async function readWithProgress(sources) {
     const now = performance.now();
     if (now - last >= PROGRESS_MS) { last = now; post({ type: FromWorker.DATA_PROGRESS, loaded, total }); }
   };
-  const raw = await Promise.all(sources.map((s) => readAll(s.stream(), onBytes)));
+  const files = await Promise.all(sources.map((s) => readIdxBytes(s.stream(), s.name, onBytes)));
   post({ type: FromWorker.DATA_PROGRESS, loaded, total: Math.max(total, loaded) });
-  return Promise.all(raw.map((bytes, i) => gunzipIfNeeded(bytes, sources[i].name)));
+  return files;
 }
 
+// Fetching and parsing need no wasm, so the page asks for the data as it opens and the download
+// overlaps the module's compilation; only the copy into wasm memory waits for the engine.
 async function loadData(msg) {
   if (training) throw new Error('stop training before loading other data');
   const sources = await openSources(msg);
@@ -132,6 +134,7 @@ async function loadData(msg) {
   if (test.images.dims[1] !== h || test.images.dims[2] !== w) {
     throw new Error(`training images are ${h}×${w} but test images are ${test.images.dims[1]}×${test.images.dims[2]}`);
   }
+  try { await started; } catch { return; } // init has said why already
   disposeData();
   Object.assign(data, { raw: { train, test }, imageShape: [h, w] });
   createDataSets([h, w]);
@@ -460,6 +463,8 @@ const started = init().catch((err) => { post(errorMessage('init', err)); throw e
 
 self.onmessage = async ({ data: msg }) => {
   if (!isRequest(msg)) { post(errorMessage('message', new Error(`unknown message ${JSON.stringify(msg?.type)}`))); return; }
-  try { await started; } catch { return; }
+  if (msg.type !== ToWorker.LOAD_DATA) {
+    try { await started; } catch { return; }
+  }
   await guarded(msg.type, () => handlers[msg.type](msg), msg.id);
 };

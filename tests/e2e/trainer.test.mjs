@@ -24,7 +24,14 @@ describe('trainer page, cross-origin isolated', () => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
     assert.equal(await page.evaluate(() => document.body.dataset.threaded), 'true');
     assert.match(await page.locator('#engine').textContent(), /multi-threaded/);
-    await screenshot(page, 'idle');
+  });
+
+  test('MNIST loads as the page opens, without a click, and the page marks when Train can start', async () => {
+    await waitForPhase(page, 'ready', 60000);
+    assert.match(await page.locator('#data-info').textContent(), /MNIST digits: 60\u202f000 training/);
+    await page.waitForFunction(() => performance.getEntriesByName('neurite:ready-to-train').length === 1, null, { timeout: 10000 });
+    assert.equal(await button(page, 'Train').isEnabled(), true);
+    await screenshot(page, 'opened');
   });
 
   test('pause, resume and stop; the page stays responsive while training', async () => {

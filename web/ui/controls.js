@@ -1,7 +1,7 @@
 // The settings column and the action buttons: reads what the person chose, and enables or
 // hides controls according to the page state.
 import { DATA_FILES, DATASETS } from '../protocol.js';
-import { Phase, isBusy } from '../state.js';
+import { Phase, isBusy, isTraining } from '../state.js';
 import { $, grouped, h, megabytes, setText } from './dom.js';
 import { checkRows, createLayerEditor, rowsFromTopology, topologyFromRows } from './layer-editor.js';
 
@@ -108,19 +108,21 @@ export function createControls(handlers) {
     render(state) {
       const busy = isBusy(state);
       const ready = state.engine.status === 'ready';
-      const training = state.phase === Phase.TRAINING || state.phase === Phase.PAUSED;
+      const training = isTraining(state);
       el.train.disabled = !ready || busy;
       el.pause.hidden = state.phase === Phase.PAUSED;
       el.pause.disabled = state.phase !== Phase.TRAINING || !state.training;
       el.resume.hidden = state.phase !== Phase.PAUSED;
       el.stop.disabled = !training || !state.training || state.training.stopping;
-      el.loadData.disabled = !ready || busy;
+      el.loadData.disabled = busy;
+      el.dataset.disabled = busy;
       el.save.disabled = !ready || !state.hasModel || training;
       el.load.disabled = !ready || training;
-      for (const id of ['#dataset', '#preset', '#optimizer', '#learning-rate', '#epochs', '#batch-size', '#train-limit', '#seed', '#validation-split']) {
-        $(id).disabled = busy;
+      // the model and its settings can be chosen while the data loads
+      for (const id of ['#preset', '#optimizer', '#learning-rate', '#epochs', '#batch-size', '#train-limit', '#seed', '#validation-split']) {
+        $(id).disabled = training;
       }
-      editor.setDisabled(busy);
+      editor.setDisabled(training);
       renderData(state);
     },
   };

@@ -64,6 +64,12 @@ predict 1 image: median time of one single-image predict call, result read back,
 Neurite ÷ engine: Neurite wasm (single-threaded build) samples/s over that engine's; on the native rows
   (the CLI on a slice of MNIST, NEURITE_THREADS=1 or 2) it is what share of native speed the wasm build reaches.`;
 
+export function startupTable(results) {
+  const rows = results.startup.map((s) => [s.page, `${fixed(s.firstPaintMs)} ms`, `${fixed(s.paintToReadyMs)} ms`,
+    `${fixed(s.readyMs)} ms`]);
+  return table(['trainer page (localhost, fresh profile)', 'first paint', 'first paint → ready to train', 'navigation → ready'], rows);
+}
+
 export function report(results) {
   const parts = [];
   const { machine, config } = results;
@@ -71,6 +77,10 @@ export function report(results) {
     + `load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')} at the start; ${config.runs} runs per engine.`);
   for (const workload of config.workloads) parts.push(`\n### ${workload}\n\n${trainingTable(results, workload)}`);
   parts.push(`\n${NOTES}`);
+  if (results.startup) {
+    parts.push(`\n### Page start-up (median of ${config.runs} visits)\n\n${startupTable(results)}\n\n`
+      + 'ready to train: the engine has started, MNIST is fetched, decompressed and in wasm memory, and the model is built.');
+  }
   if (results.kernels) parts.push(`\n### SGEMM kernels (wasm, one Worker)\n\n${kernelTable(results)}`);
   return parts.join('\n');
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: Neurite (wasm, single-threaded and pthreads) against TF.js (wasm and cpu backends)
 // and ConvNetJS, training the same networks on MNIST at batch 32 in one headless Chromium, one
-// Worker per engine; plus the SGEMM kernels against the wasm SIMD peak, and the native figures.
+// Worker per engine; plus the trainer page's start-up, the SGEMM kernels against the wasm SIMD peak, and the native figures.
 // Prints Markdown tables and writes bench-results/<time>.json and bench-results/latest.json.
 // Not a test: nothing here fails on a slow number. See config.mjs for the options.
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import { nativeBench, nativeTraining } from './native.mjs';
 import { comparisonReport, report } from './report.mjs';
 import { benchKernels, benchWorkload, expandThreadCounts, openBench } from './session.mjs';
 import { SCHEMA, schemaProblems } from './stats.mjs';
+import { benchStartup } from './startup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -32,6 +33,8 @@ async function browserPart(results, config) {
   try {
     results.machine.chromium = bench.browserVersion;
     if (!bench.isolated) throw new Error('the bench page is not cross-origin isolated: the threaded build cannot run');
+    log('page start-up: first paint → ready to train, fresh profile per visit');
+    results.startup = await benchStartup(bench.browser, { runs: config.runs }, log);
     log('kernels: wasm SIMD peak and SGEMM');
     results.kernels = await benchKernels(bench, GEMM_SHAPES);
     const engines = await expandThreadCounts(bench, ENGINES.filter((e) => config.engines.includes(e.key)));

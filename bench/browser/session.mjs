@@ -31,6 +31,7 @@ export async function openBench(log) {
   const isolated = await pages.threaded.evaluate(() => window.bench.crossOriginIsolated);
   const on = (key) => pageOf.get(key);
   return {
+    browser,
     browserVersion: browser.version(),
     isolated,
     async start(key, engine) {

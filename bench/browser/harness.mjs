@@ -1,14 +1,14 @@
 // The worker side of the benchmark: one engine per Worker, driven by requests from the page
 // ({id, command, args} in, {id, result} or {id, error} out). The harness owns the data and all
 // timing; an engine adapter (engines/*.mjs) only builds, trains, evaluates and predicts.
-import { gunzipIfNeeded, parseIdx, readAll, openUrl } from '/idx.js';
+import { openUrl, parseIdx, readIdxBytes } from '/idx.js';
 import { DATA_FILES } from '/protocol.js';
 import { BATCH_SIZE, IMAGE, WORKLOADS } from './workloads.mjs';
 import { measureSimdPeak } from './simd-peak.mjs';
 
 async function fetchIdx(name, dims) {
   const source = await openUrl(new URL(`/data/mnist/${name}`, self.location.href).href);
-  const bytes = await gunzipIfNeeded(await readAll(source.stream()), name);
+  const bytes = await readIdxBytes(source.stream(), name);
   return parseIdx(bytes, name, dims);
 }
 

@@ -130,8 +130,29 @@ Batch finish(Batch v, const float* bias, bool relu) {
 // Whole batches are stored with vector stores; the last, partial batch of a tile on the right edge
 // of C (cols < Batches * kLanes) goes through a zero-padded batch. (acc is only ever indexed by
 // unrolled loop counters: a run-time index would force the accumulators out of registers.)
+// The common cases without per-element conditions: a whole tile written (beta 0) or added to C
+// (beta 1, a later k-block), with the bias and relu epilogue if asked for. With a short k-loop (K = 32
+// in a weight gradient, 9 in a 3×3 convolution) the general path's tests cost as much as the
+// multiply-adds.
+template <size_t Rows, size_t Batches>
+bool store_plain_tile(const Batch (&acc)[Rows][Batches], float* c, size_t ldc, size_t cols, const TileStore& out) {
+  if (cols != Batches * kLanes || out.alpha != 1.0f || (out.beta != 0.0f && out.beta != 1.0f)) return false;
+  const bool accumulate = out.beta == 1.0f;
+  Batch bias[Batches];
+  for (size_t j = 0; j < Batches; ++j) bias[j] = out.bias ? Batch::load_unaligned(out.bias + j * kLanes) : Batch(0.0f);
+  for (size_t i = 0; i < Rows; ++i, c += ldc)
+    for (size_t j = 0; j < Batches; ++j) {
+      Batch v = accumulate ? Batch::load_unaligned(c + j * kLanes) + acc[i][j] : acc[i][j];
+      if (out.bias) v = v + bias[j];  // the order of the general path, so the results are the same
+      if (out.relu) v = xsimd::max(v, Batch(0.0f));
+      v.store_unaligned(c + j * kLanes);
+    }
+  return true;
+}
+
 template <size_t Rows, size_t Batches>
 void store_tile(const Batch (&acc)[Rows][Batches], float* c, size_t ldc, size_t cols, const TileStore& out) {
+  if (store_plain_tile(acc, c, ldc, cols, out)) return;
   const Batch va(out.alpha), vb(out.beta);
   for (size_t i = 0; i < Rows; ++i, c += ldc)
     for (size_t j = 0; j < Batches; ++j) {

@@ -147,12 +147,15 @@ void col2im_images(const float* cols, const WindowGeometry& g, float* dx) {
 using IndexBatch = xsimd::batch<std::int32_t>;
 static_assert(IndexBatch::size == Batch::size, "one index lane per float lane");
 
-std::int32_t lane_offsets(float, std::int32_t first) { return first; }
-IndexBatch lane_offsets(const Batch&, std::int32_t first) {
-  alignas(64) std::int32_t lanes[IndexBatch::size];
-  for (std::size_t l = 0; l < IndexBatch::size; ++l) lanes[l] = first + static_cast<std::int32_t>(l);
-  return IndexBatch::load_aligned(lanes);
+// 0, 1, 2, ... in the lanes; made once per call: filling a stack array per window cell cost
+// max_pool as much as its comparisons.
+IndexBatch lane_iota() {
+  alignas(64) std::int32_t iota[IndexBatch::size];
+  for (std::size_t l = 0; l < IndexBatch::size; ++l) iota[l] = static_cast<std::int32_t>(l);
+  return IndexBatch::load_aligned(iota);
 }
+std::int32_t lane_offsets(float, const IndexBatch&, std::int32_t first) { return first; }
+IndexBatch lane_offsets(const Batch&, const IndexBatch& iota, std::int32_t first) { return IndexBatch(first) + iota; }
 std::int32_t select(bool mask, std::int32_t a, std::int32_t b) { return mask ? a : b; }
 IndexBatch select(const BatchMask& mask, const IndexBatch& a, const IndexBatch& b) {
   return xsimd::select(xsimd::batch_bool_cast<std::int32_t>(mask), a, b);
@@ -162,18 +165,19 @@ void store(std::uint32_t* p, const IndexBatch& v) { v.store_unaligned(reinterpre
 
 void max_pool_images(const float* x, const WindowGeometry& g, float* y, std::uint32_t* argmax) {
   const std::size_t C = g.channels, image = g.in_h * g.in_w * C;
+  const IndexBatch iota = lane_iota();
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
     const std::size_t first = cell(g, b, rows, rows.lo, cs, cs.lo);
     for_channel_runs(C, [&](auto lanes, std::size_t c) {
       using V = decltype(lanes);
       // strict >: a NaN never wins, and a NaN in the first cell stays (TF's max pool)
       V best = load<V>(x + first + c);
-      auto best_at = lane_offsets(lanes, static_cast<std::int32_t>(first - b * image + c));
+      auto best_at = lane_offsets(lanes, iota, static_cast<std::int32_t>(first - b * image + c));
       for_each_cell(g, b, rows, cs, [&](std::size_t at) {
         const V v = load<V>(x + at + c);
         const auto wins = v > best;
         best = select(wins, v, best);
-        best_at = select(wins, lane_offsets(lanes, static_cast<std::int32_t>(at - b * image + c)), best_at);
+        best_at = select(wins, lane_offsets(lanes, iota, static_cast<std::int32_t>(at - b * image + c)), best_at);
       });
       store(y + p * C + c, best);
       store(argmax + p * C + c, best_at);

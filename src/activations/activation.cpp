@@ -23,17 +23,21 @@ class ElementWise final : public Activation {
   using Forward = void (*)(float*, std::size_t);
   using Backward = void (*)(const float*, float*, std::size_t);
   using BackwardInto = void (*)(const float*, const float*, float*, std::size_t);
-  ElementWise(std::string name, Forward f, Backward b, BackwardInto into = nullptr)
-      : name_(std::move(name)), forward_(f), backward_(b), backward_into_(into) {}
+  using BackwardIntoWithSums = void (*)(const float*, const float*, float*, std::size_t, std::size_t, float*);
+  ElementWise(std::string name, Forward f, Backward b, BackwardInto into = nullptr,
+              BackwardIntoWithSums into_with_sums = nullptr)
+      : name_(std::move(name)), forward_(f), backward_(b), backward_into_(into), with_sums_(into_with_sums) {}
   std::string name() const override { return name_; }
   void forward(float* x, std::size_t rows, std::size_t cols) const override { forward_(x, rows * cols); }
   void backward(const float* y, float* g, std::size_t rows, std::size_t cols) const override {
     backward_(y, g, rows * cols);
   }
-  void backward_into(const float* y, const float* grad_in, float* grad_out, std::size_t rows,
-                     std::size_t cols) const override {
-    if (!backward_into_) return Activation::backward_into(y, grad_in, grad_out, rows, cols);
+  void backward_into(const float* y, const float* grad_in, float* grad_out, std::size_t rows, std::size_t cols,
+                     float* column_sums) const override {
+    if (column_sums && with_sums_) return with_sums_(y, grad_in, grad_out, rows, cols, column_sums);
+    if (!backward_into_) return Activation::backward_into(y, grad_in, grad_out, rows, cols, column_sums);
     backward_into_(y, grad_in, grad_out, rows * cols);
+    if (column_sums) kernels::accumulate_column_sums(grad_out, rows, cols, column_sums);
   }
 
  private:
@@ -41,6 +45,7 @@ class ElementWise final : public Activation {
   Forward forward_;
   Backward backward_;
   BackwardInto backward_into_;
+  BackwardIntoWithSums with_sums_;
 };
 
 class Softmax final : public Activation {
@@ -57,8 +62,10 @@ using Factory = std::function<std::unique_ptr<Activation>()>;
 const std::vector<std::pair<std::string, Factory>>& registry() {
   static const std::vector<std::pair<std::string, Factory>> table = {
       {"linear", [] { return std::make_unique<Linear>(); }},
-      {"relu", [] { return std::make_unique<ElementWise>("relu", kernels::relu, kernels::relu_backward,
-                                                                     kernels::relu_backward_into); }},
+      {"relu", [] {
+         return std::make_unique<ElementWise>("relu", kernels::relu, kernels::relu_backward, kernels::relu_backward_into,
+                                              kernels::relu_backward_into_summing_columns);
+       }},
       {"sigmoid",
        [] { return std::make_unique<ElementWise>("sigmoid", kernels::sigmoid, kernels::sigmoid_backward); }},
       {"tanh", [] { return std::make_unique<ElementWise>("tanh", kernels::tanh, kernels::tanh_backward); }},
@@ -70,17 +77,17 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
 }  // namespace
 
 void Activation::backward_into(const float* y, const float* grad_in, float* grad_out, std::size_t rows,
-                               std::size_t cols) const {
+                               std::size_t cols, float* column_sums) const {
   std::copy_n(grad_in, rows * cols, grad_out);
   backward(y, grad_out, rows, cols);
+  if (column_sums) kernels::accumulate_column_sums(grad_out, rows, cols, column_sums);
 }
 
 void Activation::apply_backward_into(const float* y, const float* grad_in, float* grad_out, std::size_t rows,
-                                     std::size_t cols) const {
-  if (fused_with_loss_)
-    std::copy_n(grad_in, rows * cols, grad_out);
-  else
-    backward_into(y, grad_in, grad_out, rows, cols);
+                                     std::size_t cols, float* column_sums) const {
+  if (!fused_with_loss_) return backward_into(y, grad_in, grad_out, rows, cols, column_sums);
+  std::copy_n(grad_in, rows * cols, grad_out);
+  if (column_sums) kernels::accumulate_column_sums(grad_out, rows, cols, column_sums);
 }
 
 std::unique_ptr<Activation> make_activation(const std::string& name) {

@@ -30,6 +30,25 @@ void add_rows(const float* x, std::size_t rows, std::size_t cols, float* out) {
     zip_inplace(x + r * cols, out, cols, [](auto v, auto acc) { return acc + v; });
 }
 
+// Calls add_row(r, sums) for every row, where add_row adds row r into sums: straight into `out` for
+// a single block, else into per-block sums (blocks in parallel) that are then added in block order.
+template <class AddRow>
+void sum_rows_in_blocks(std::size_t rows, std::size_t cols, float* out, const AddRow& add_row) {
+  const std::size_t blocks = (rows + kColumnSumRows - 1) / kColumnSumRows;
+  if (blocks <= 1) {
+    for (std::size_t r = 0; r < rows; ++r) add_row(r, out);
+    return;
+  }
+  thread_local std::vector<float> block_sums;  // grow-only: no allocation once the shapes are steady
+  block_sums.assign(blocks * cols, 0.0f);
+  float* const sums = block_sums.data();
+  parallel_for(blocks, [&](std::size_t block) {
+    const std::size_t begin = block * kColumnSumRows, end = std::min(rows, begin + kColumnSumRows);
+    for (std::size_t r = begin; r < end; ++r) add_row(r, sums + block * cols);
+  });
+  add_rows(sums, blocks, cols, out);
+}
+
 }  // namespace
 
 void add_row_bias(float* y, const float* bias, std::size_t rows, std::size_t cols) {
@@ -38,16 +57,7 @@ void add_row_bias(float* y, const float* bias, std::size_t rows, std::size_t col
 }
 
 void accumulate_column_sums(const float* x, std::size_t rows, std::size_t cols, float* out) {
-  const std::size_t blocks = (rows + kColumnSumRows - 1) / kColumnSumRows;
-  if (blocks <= 1) return add_rows(x, rows, cols, out);
-  thread_local std::vector<float> block_sums;  // grow-only: no allocation once the shapes are steady
-  block_sums.assign(blocks * cols, 0.0f);
-  float* const sums = block_sums.data();
-  parallel_for(blocks, [&](std::size_t block) {
-    const std::size_t begin = block * kColumnSumRows, end = std::min(rows, begin + kColumnSumRows);
-    add_rows(x + begin * cols, end - begin, cols, sums + block * cols);
-  });
-  add_rows(sums, blocks, cols, out);
+  sum_rows_in_blocks(rows, cols, out, [&](std::size_t r, float* sums) { add_rows(x + r * cols, 1, cols, sums); });
 }
 
 void relu(float* x, std::size_t n) {
@@ -66,6 +76,21 @@ void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t 
       xsimd::select(FloatBatch::load_unaligned(y + i) > zero, FloatBatch::load_unaligned(dy + i), zero)
           .store_unaligned(dx + i);
     for (; i < end; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  });
+}
+
+void relu_backward_into_summing_columns(const float* y, const float* dy, float* dx, std::size_t rows,
+                                        std::size_t cols, float* column_sums) {
+  sum_rows_in_blocks(rows, cols, column_sums, [&](std::size_t r, float* sums) {
+    const std::size_t row = r * cols;
+    const FloatBatch zero(0.0f);
+    std::size_t c = 0;
+    for (; c + kLanes <= cols; c += kLanes) {
+      const auto g = xsimd::select(FloatBatch::load_unaligned(y + row + c) > zero, FloatBatch::load_unaligned(dy + row + c), zero);
+      g.store_unaligned(dx + row + c);
+      (FloatBatch::load_unaligned(sums + c) + g).store_unaligned(sums + c);
+    }
+    for (; c < cols; ++c) sums[c] += (dx[row + c] = y[row + c] > 0.0f ? dy[row + c] : 0.0f);
   });
 }
 

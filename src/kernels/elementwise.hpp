@@ -14,6 +14,10 @@ void accumulate_column_sums(const float* x, std::size_t rows, std::size_t cols, 
 void relu(float* x, std::size_t n);
 void relu_backward(const float* y, float* dy, std::size_t n);       // dy *= (y > 0)
 void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t n);  // dx = dy * (y > 0), threaded
+// The same on [rows, cols], adding dx's column sums (a bias gradient) to column_sums in the same pass:
+// bit for bit what accumulate_column_sums(dx, ...) would add, for any thread count.
+void relu_backward_into_summing_columns(const float* y, const float* dy, float* dx, std::size_t rows,
+                                        std::size_t cols, float* column_sums);
 void sigmoid(float* x, std::size_t n);
 void sigmoid_backward(const float* y, float* dy, std::size_t n);    // dy *= y (1 - y)
 void tanh(float* x, std::size_t n);

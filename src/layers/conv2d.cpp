@@ -136,15 +136,13 @@ const Tensor& Conv2D::forward(const Tensor& x, bool) {
 const Tensor& Conv2D::backward(const Tensor& grad_out) {
   const std::size_t rows = geometry_.out_pixels(), patch = geometry_.patch_size();
   ensure_shape(grad_pre_activation_, Shape(grad_out.shape().begin(), grad_out.shape().end()));
-  activation_->apply_backward_into(output_.data(), grad_out.data(), grad_pre_activation_.data(), rows, filters_);
+  if (options_.use_bias) std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
+  activation_->apply_backward_into(output_.data(), grad_out.data(), grad_pre_activation_.data(), rows, filters_,
+                                   options_.use_bias ? bias_grad_.data() : nullptr);
   const float* g = grad_pre_activation_.data();
 
   kernels::sgemm(Trans::Yes, Trans::No, patch, filters_, rows, 1.0f, cols_.data(), patch, g, filters_, 0.0f,
                  kernel_grad_.data(), filters_);
-  if (options_.use_bias) {
-    std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
-    kernels::accumulate_column_sums(g, rows, filters_, bias_grad_.data());
-  }
   if (!input_gradient_needed()) return grad_input_;
   ensure_shape(grad_cols_, {rows, patch});
   kernels::sgemm(Trans::No, Trans::Yes, rows, patch, filters_, 1.0f, g, filters_, kernel_.data(), filters_, 0.0f,

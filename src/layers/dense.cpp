@@ -59,15 +59,13 @@ const Tensor& Dense::forward(const Tensor& x, bool) {
 const Tensor& Dense::backward(const Tensor& grad_out) {
   const std::size_t rows = grad_out.size() / units_;
   ensure_shape(grad_pre_activation_, Shape(grad_out.shape().begin(), grad_out.shape().end()));
-  activation_->apply_backward_into(output_.data(), grad_out.data(), grad_pre_activation_.data(), rows, units_);
+  if (options_.use_bias) std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
+  activation_->apply_backward_into(output_.data(), grad_out.data(), grad_pre_activation_.data(), rows, units_,
+                                   options_.use_bias ? bias_grad_.data() : nullptr);
   const float* g = grad_pre_activation_.data();
 
   kernels::sgemm(Trans::Yes, Trans::No, fan_in_, units_, rows, 1.0f, input_->data(), fan_in_, g, units_, 0.0f,
                  kernel_grad_.data(), units_);
-  if (options_.use_bias) {
-    std::fill(bias_grad_.begin(), bias_grad_.end(), 0.0f);
-    kernels::accumulate_column_sums(g, rows, units_, bias_grad_.data());
-  }
   if (!input_gradient_needed()) return grad_input_;
   ensure_shape(grad_input_, Shape(input_->shape().begin(), input_->shape().end()));
   kernels::sgemm(Trans::No, Trans::Yes, rows, fan_in_, units_, 1.0f, g, units_, kernel_.data(), units_, 0.0f,

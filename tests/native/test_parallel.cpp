@@ -146,7 +146,7 @@ TEST_CASE("parallel.sgemm_same_bits_for_1_and_2_threads") {
   }
 }
 
-TEST_CASE("parallel.column_sums_and_relu_backward_same_bits_for_1_and_2_threads") {
+TEST_CASE("parallel.column_sums_and_relu_backward_same_bits_for_1_and_2_threads_fused_or_not") {
   const std::size_t rows = 5000, cols = 37;  // several 1024-row blocks and a tail; >= 2 chunks of work
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
@@ -161,6 +161,12 @@ TEST_CASE("parallel.column_sums_and_relu_backward_same_bits_for_1_and_2_threads"
     relu_backward_into(y.data(), x.data(), grad.data(), rows * cols);
     sums.push_back(sum);
     grads.push_back(grad);
+    // one pass (Conv2D's and Dense's relu with a bias) gives the bits of the two passes
+    std::vector<float> fused_sum(cols, 0.5f), fused_grad(rows * cols), two_pass_sum(cols, 0.5f);
+    relu_backward_into_summing_columns(y.data(), x.data(), fused_grad.data(), rows, cols, fused_sum.data());
+    accumulate_column_sums(grad.data(), rows, cols, two_pass_sum.data());
+    CHECK(fused_grad == grad);
+    CHECK(fused_sum == two_pass_sum);
   }
   CHECK(sums[0] == sums[1]);
   CHECK(grads[0] == grads[1]);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include <xsimd/xsimd.hpp>
 
@@ -116,7 +117,38 @@ float* zero_run(float* dst, std::size_t n) {
   return dst + n;
 }
 
+// Windows that never leave the image (no padding): nothing to clip or zero, each patch row is one
+// copy of `run` floats. Run is a template argument for the short rows of small kernels (3 for a 3×3
+// kernel on one channel), so the copies unroll; 0 means "known only at run time".
+template <std::size_t Run>
+void im2col_inside(const float* x, const WindowGeometry& g, float* cols, std::size_t run) {
+  if constexpr (Run != 0) run = Run;
+  const std::size_t line = g.in_w * g.channels, step = g.stride_w * g.channels;
+  for (std::size_t b = 0; b < g.batch; ++b)
+    for (std::size_t oy = 0; oy < g.out_h; ++oy) {
+      const float* src = x + (b * g.in_h + oy * g.stride_h) * line;
+      for (std::size_t ox = 0; ox < g.out_w; ++ox, src += step)
+        for (std::size_t ky = 0; ky < g.window_h; ++ky, cols += run) std::copy_n(src + ky * line, run, cols);
+    }
+}
+
+bool windows_inside(const WindowGeometry& g) {
+  return g.pad_top == 0 && g.pad_left == 0 && g.out_h > 0 && g.out_w > 0 &&
+         (g.out_h - 1) * g.stride_h + g.window_h <= g.in_h && (g.out_w - 1) * g.stride_w + g.window_w <= g.in_w;
+}
+
+template <std::size_t... Runs>
+bool im2col_inside_fixed(const float* x, const WindowGeometry& g, float* cols, std::index_sequence<Runs...>) {
+  const std::size_t run = g.window_w * g.channels;
+  return ((run == Runs + 1 ? (im2col_inside<Runs + 1>(x, g, cols, run), true) : false) || ...);
+}
+
 void im2col_images(const float* x, const WindowGeometry& g, float* cols) {
+  if (windows_inside(g)) {
+    if (!im2col_inside_fixed(x, g, cols, std::make_index_sequence<kShortRun>{}))
+      im2col_inside<0>(x, g, cols, g.window_w * g.channels);
+    return;
+  }
   const std::size_t run = g.window_w * g.channels;  // one window row: contiguous in x and in cols
   for_each_window(g, [&](std::size_t p, std::size_t b, const Taps& rows, const Taps& cs) {
     float* row = cols + p * g.patch_size();

@@ -249,15 +249,15 @@ void scale_columns(const Problem& p, size_t n_begin, size_t n_end) {
 
 }  // namespace
 
-void sgemm_columns(const Problem& p, size_t n_begin, size_t n_end) {
+void sgemm_columns(const Problem& p, size_t n_begin, size_t n_end, const SharedPanels& shared) {
   if (n_begin >= n_end || p.M == 0) return;
   if (p.K == 0 || p.alpha == 0.0f) return scale_columns(p, n_begin, n_end);
 
   const size_t kc_max = balanced_block(p.K, kKC, 1);
   const size_t mc_max = balanced_block(p.M, kMC, kMR);
   const size_t nc_max = balanced_block(n_end - n_begin, kNC, kNR);
-  float* const packed_a = scratch(t_packed_a, mc_max * kc_max + kPackSlack);
-  float* const packed_b = scratch(t_packed_b, nc_max * kc_max + kPackSlack);
+  float* const packed_a = shared.a ? nullptr : scratch(t_packed_a, mc_max * kc_max + kPackSlack);
+  float* const packed_b = shared.b ? nullptr : scratch(t_packed_b, nc_max * kc_max + kPackSlack);
 
   for (size_t jc = n_begin; jc < n_end; jc += nc_max) {
     const size_t nc = std::min(nc_max, n_end - jc);
@@ -266,11 +266,13 @@ void sgemm_columns(const Problem& p, size_t n_begin, size_t n_end) {
       const bool last = pc + kc == p.K;
       const TileStore out{p.alpha, pc == 0 ? p.beta : 1.0f,  // later k-blocks accumulate onto the first
                           last && p.epilogue.bias ? p.epilogue.bias + jc : nullptr, last && p.epilogue.relu};
-      pack_b(p, pc, kc, jc, nc, packed_b);
+      const float* b = shared.b ? shared.b + pc * round_up(nc, kNR) : packed_b;
+      if (!shared.b) pack_b(p, pc, kc, jc, nc, packed_b);
       for (size_t ic = 0; ic < p.M; ic += mc_max) {
         const size_t mc = std::min(mc_max, p.M - ic);
-        pack_a(p, ic, mc, pc, kc, packed_a);
-        multiply_packed(mc, nc, kc, packed_a, packed_b, p.C + ic * p.ldc + jc, p.ldc, out);
+        const float* a = shared.a ? shared.a + pc * round_up(p.M, kMR) + ic * kc : packed_a;
+        if (!shared.a) pack_a(p, ic, mc, pc, kc, packed_a);
+        multiply_packed(mc, nc, kc, a, b, p.C + ic * p.ldc + jc, p.ldc, out);
       }
     }
   }
@@ -284,24 +286,56 @@ Problem rows_of(const Problem& p, size_t m_begin, size_t m_end) {
   return rows;
 }
 
+namespace {
+
+// Below this many floats an operand is cheaper to pack again in every thread than to pack once in
+// a hand-off of its own.
+constexpr size_t kMinSharedPanelFloats = size_t{1} << 15;
+
+// Packs the operand that every chunk would otherwise pack whole, once, its k-blocks spread over the
+// pool, into the layout SharedPanels describes. Returns {} when that does not pay.
+SharedPanels pack_shared(const Problem& p, bool split_columns) {
+  const size_t kc_max = balanced_block(p.K, kKC, 1);
+  static thread_local AlignedVector panels;  // grow-only, the caller's: helpers only read it
+  if (split_columns) {
+    const size_t padded_m = round_up(p.M, kMR), mc_max = balanced_block(p.M, kMC, kMR);
+    if (padded_m * p.K < kMinSharedPanelFloats) return {};
+    float* const a = scratch(panels, padded_m * p.K + kPackSlack);
+    parallel_for((p.K + kc_max - 1) / kc_max, [&](size_t block) {
+      const size_t pc = block * kc_max, kc = std::min(kc_max, p.K - pc);
+      for (size_t ic = 0; ic < p.M; ic += mc_max) pack_a(p, ic, std::min(mc_max, p.M - ic), pc, kc, a + pc * padded_m + ic * kc);
+    });
+    return {a, nullptr};
+  }
+  const size_t padded_n = round_up(p.N, kNR);
+  if (padded_n * p.K < kMinSharedPanelFloats || p.N > kNC) return {};  // one column block only
+  float* const b = scratch(panels, padded_n * p.K + kPackSlack);
+  parallel_for((p.K + kc_max - 1) / kc_max, [&](size_t block) {
+    const size_t pc = block * kc_max;
+    pack_b(p, pc, std::min(kc_max, p.K - pc), 0, p.N, b + pc * padded_n);
+  });
+  return {nullptr, b};
+}
+
+}  // namespace
+
 void sgemm_parallel(const Problem& p) {
-  // Split the longer side of C: every chunk packs all of the other operand, so that one should be
-  // the smaller (a conv forward, 21632×64, splits rows; the MLP's 32×128 splits columns). A chunk of
-  // fewer rows than one packed block of A would spend more on packing all of B again than it saves
-  // (the cnn's Dense 10816→10 forward, 32×10: 0.8× on two threads).
+  // Split the longer side of C (a conv forward, 21632×64, splits rows; the MLP's 32×128 splits
+  // columns). Every chunk needs all of the other operand: packed once and shared when it is big
+  // (the cnn's Dense 10816→10 forward, 32×10, packs its 10816×10 kernel once, not per thread).
   const bool split_columns = p.N >= p.M;
   const size_t length = split_columns ? p.N : p.M, unit = split_columns ? kNR : kMR;
-  const size_t most_chunks = split_columns ? (p.N + kNR - 1) / kNR : std::max<size_t>(1, p.M / kMC);
-  const size_t chunks =
-      std::min(most_chunks, chunks_for(p.M * p.N * std::max<size_t>(p.K, 1), kMinMultiplyAddsPerChunk));
-  if (chunks <= 1) return sgemm_columns(p, 0, p.N);
+  const size_t chunks = std::min((length + unit - 1) / unit,
+                                 chunks_for(p.M * p.N * std::max<size_t>(p.K, 1), kMinMultiplyAddsPerChunk));
+  if (chunks <= 1 || p.K == 0 || p.alpha == 0.0f) return sgemm_columns(p, 0, p.N);
+  const SharedPanels shared = pack_shared(p, split_columns);
   const size_t step = round_up((length + chunks - 1) / chunks, unit);
   parallel_for((length + step - 1) / step, [&](size_t chunk) {
     const size_t begin = chunk * step, end = std::min(length, begin + step);
     if (split_columns)
-      sgemm_columns(p, begin, end);
+      sgemm_columns(p, begin, end, shared);
     else
-      sgemm_columns(rows_of(p, begin, end), 0, p.N);
+      sgemm_columns(rows_of(p, begin, end), 0, p.N, shared);
   });
 }
 

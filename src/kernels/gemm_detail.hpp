@@ -59,7 +59,14 @@ struct Problem {
 // Computes columns [n_begin, n_end) of C (arguments already validated). Disjoint column ranges write
 // disjoint parts of C and each thread packs into its own thread-local scratch, so a thread pool can
 // split [0, N) between threads, preferably at multiples of kNR.
-void sgemm_columns(const Problem& p, std::size_t n_begin, std::size_t n_end);
+//
+// `shared` optionally holds an operand packed once for all threads (pack_shared): op(A) whole when
+// columns are split, op(B) whole when rows are split, instead of every thread packing all of it.
+struct SharedPanels {
+  const float* a = nullptr;  // op(A) packed for every k-block and row block, at (k0 · M' + i0 · kc)
+  const float* b = nullptr;  // op(B) packed for every k-block, at k0 · N' (one column block only)
+};
+void sgemm_columns(const Problem& p, std::size_t n_begin, std::size_t n_end, const SharedPanels& shared = {});
 
 // The problem restricted to rows [m_begin, m_end) of C.
 Problem rows_of(const Problem& p, std::size_t m_begin, std::size_t m_end);

@@ -93,6 +93,7 @@ export function serve(createEngine) {
     latency: (args) => predictLatency(engine, args),
     memory: () => engine.memory(),
     gemm: (args) => engine.gemm(args),
+    layers: (args) => engine.layers(args),
     simdPeak: (args) => measureSimdPeak(args),
   };
   self.onmessage = async ({ data: { id, command, args } }) => {

@@ -2,6 +2,7 @@
 import {
   compareResults, duration, fixed, megabytes, percent, ratio, signedPercent, table, times, trainingEntry,
 } from './stats.mjs';
+import { BATCH_SIZE } from './workloads.mjs';
 
 function accuracyCell(entry) {
   if (entry.status !== 'ok') return '—';
@@ -64,6 +65,25 @@ predict 1 image: median time of one single-image predict call, result read back,
 Neurite ÷ engine: Neurite wasm (single-threaded build) samples/s over that engine's; on the native rows
   (the CLI on a slice of MNIST, NEURITE_THREADS=1 or 2) it is what share of native speed the wasm build reaches.`;
 
+// Neurite's training step by layer for each of its engines (ms per batch of 32): the profile behind
+// the threads' speed-up. The rest is the step (from samples/s) less the layers: loss, optimizer, batch.
+export function layerTable(results, workload) {
+  const engines = results.training.filter((t) => t.workload === workload && t.status === 'ok' && t.layers);
+  if (!engines.length) return null;
+  const one = engines.find((e) => e.engine === 'neurite-mt×1'), two = engines.find((e) => e.engine === 'neurite-mt×2');
+  const layersMs = (e) => e.layers.reduce((sum, l) => sum + l.forwardMs + l.backwardMs, 0);
+  const stepMs = (e) => (BATCH_SIZE / e.samplesPerSecond) * 1000;
+  const lines = [];  // [label, ms of an engine]
+  engines[0].layers.forEach((layer, i) => {
+    for (const pass of ['forward', 'backward']) lines.push([`${layer.name} (${layer.className}) ${pass}`, (e) => e.layers[i][`${pass}Ms`]]);
+  });
+  lines.push(['all layers', layersMs], ['rest of the step (loss, optimizer, batch)', (e) => stepMs(e) - layersMs(e)],
+    ['training step (from samples/s)', stepMs]);
+  const rows = lines.map(([label, msOf]) => [label, ...engines.map((e) => fixed(msOf(e), 2)),
+    ...(one && two ? [times(ratio(msOf(one), msOf(two)))] : [])]);
+  return table(['ms per batch of 32', ...engines.map((e) => e.label), ...(one && two ? ['pthreads ×1 ÷ ×2'] : [])], rows);
+}
+
 export function startupTable(results) {
   const rows = results.startup.map((s) => [s.page, `${fixed(s.firstPaintMs)} ms`, `${fixed(s.paintToReadyMs)} ms`,
     `${fixed(s.readyMs)} ms`]);
@@ -77,6 +97,10 @@ export function report(results) {
     + `load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')} at the start; ${config.runs} runs per engine.`);
   for (const workload of config.workloads) parts.push(`\n### ${workload}\n\n${trainingTable(results, workload)}`);
   parts.push(`\n${NOTES}`);
+  for (const workload of config.workloads) {
+    const layers = layerTable(results, workload);
+    if (layers) parts.push(`\n### Where Neurite's ${workload} step goes (each layer timed inside wasm on a random batch)\n\n${layers}`);
+  }
   if (results.startup) {
     parts.push(`\n### Page start-up (median of ${config.runs} visits)\n\n${startupTable(results)}\n\n`
       + 'ready to train: the engine has started, MNIST is fetched, decompressed and in wasm memory, and the model is built.');

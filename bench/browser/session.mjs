@@ -105,6 +105,8 @@ async function finish(bench, entry, config, measureWorker) {
   entry.predictLatencyMs = latency.milliseconds;
   entry.predictCalls = latency.calls;
   Object.assign(entry.memory, await bench.call(key, 'memory'));
+  // where Neurite's step goes, layer by layer, with this engine's thread count
+  if (entry.engine.startsWith('neurite')) entry.layers = await bench.call(key, 'layers', { workload: entry.workload });
   if (measureWorker) {
     const bytes = (await bench.workerMemory())?.[key];
     if (Number.isFinite(bytes)) entry.memory.workerBytes = bytes;

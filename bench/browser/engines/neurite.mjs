@@ -60,6 +60,9 @@ export async function createNeurite({ threaded = false, threads = null }, data) 
     // wasm memory only grows, so its size now is the run's peak (it holds the datasets too)
     memory: () => ({ wasmHeapBytes: api.module.HEAP8.buffer.byteLength }),
 
+    // ms per batch of each layer's forward and backward pass (bindings/bench.cpp times them inside wasm)
+    layers: ({ workload, batches = 20, runs = 5 }) => api.module.benchLayers(workload, BATCH_SIZE, batches, runs),
+
     // GFLOP/s of neurite::kernels::sgemm per shape (bindings/bench.cpp times the calls inside wasm)
     gemm({ shapes, minSeconds = 0.2, runs = 5, warmUpCalls = 20 }) {
       return shapes.map((s) => {

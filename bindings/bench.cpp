@@ -80,6 +80,7 @@ emscripten::val bench_layers(const std::string& preset, std::size_t batch, std::
         const auto start = Clock::now();
         g = &layers[i]->backward(*g);
         b[i] += milliseconds_since(start);
+        if (!layers[i]->input_gradient_needed()) break;  // as in training: nothing to learn before it
       }
     }
     if (run == 0) continue;  // the warm-up: scratch buffers grow, V8 tiers up

@@ -301,10 +301,17 @@ SharedPanels pack_shared(const Problem& p, bool split_columns) {
     const size_t padded_m = round_up(p.M, kMR), mc_max = balanced_block(p.M, kMC, kMR);
     if (padded_m * p.K < kMinSharedPanelFloats) return {};
     float* const a = scratch(panels, padded_m * p.K + kPackSlack);
-    parallel_for((p.K + kc_max - 1) / kc_max, [&](size_t block) {
+    const auto pack_block = [&](size_t block) {
       const size_t pc = block * kc_max, kc = std::min(kc_max, p.K - pc);
       for (size_t ic = 0; ic < p.M; ic += mc_max) pack_a(p, ic, std::min(mc_max, p.M - ic), pc, kc, a + pc * padded_m + ic * kc);
-    });
+    };
+    const size_t blocks = (p.K + kc_max - 1) / kc_max;
+    // A panels narrower than a batch (6 rows with AVX2) spill past a block's end into the next one:
+    // those are packed in order, on one thread, so each block overwrites the spill before it
+    if (kMR % kLanes == 0)
+      parallel_for(blocks, pack_block);
+    else
+      for (size_t block = 0; block < blocks; ++block) pack_block(block);
     return {a, nullptr};
   }
   const size_t padded_n = round_up(p.N, kNR);

@@ -122,12 +122,14 @@ TEST_CASE("parallel.sgemm_same_bits_for_1_and_2_threads") {
   };
   // the MLP's three products, a conv forward (rows split), odd sizes, and a beta != 0 case; then
   // products whose other operand is packed once and shared: the cnn's Dense forward (op(B) shared
-  // by row chunks), its conv kernel gradient (op(A) shared by column chunks), lenet's (op(B))
+  // by row chunks), its conv kernel gradient (op(A) shared by column chunks), lenet's (op(B)), and a
+  // shared op(A) packed by transposing, whose narrow panels' stores spill past each k-block
   const Shape shapes[] = {{Trans::No, Trans::No, 32, 128, 784},   {Trans::Yes, Trans::No, 784, 128, 32},
                           {Trans::No, Trans::Yes, 32, 784, 128},  {Trans::No, Trans::No, 5408, 64, 9},
                           {Trans::Yes, Trans::Yes, 785, 33, 785}, {Trans::No, Trans::No, 17, 1003, 517},
                           {Trans::No, Trans::No, 32, 10, 10816},  {Trans::Yes, Trans::No, 9, 64, 21632},
-                          {Trans::Yes, Trans::No, 288, 64, 3872}, {Trans::No, Trans::Yes, 37, 3, 20000}};
+                          {Trans::Yes, Trans::No, 288, 64, 3872}, {Trans::No, Trans::Yes, 37, 3, 20000},
+                          {Trans::No, Trans::No, 64, 2000, 512}};  // op(A) shared, k-blocks of 256
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   for (const Shape& s : shapes) {

@@ -53,7 +53,7 @@ double milliseconds_since(Clock::time_point start) {
 // Where a training step of a preset spends its time: each layer's forward (training mode) and
 // backward pass on a batch of `batch` random inputs in [0, 1), in milliseconds per batch, the median
 // of `runs` runs of `batches` batches each, after one untimed run. The loss, the optimizer and the
-// batch's gathering are not in it: npm run bench shows them as the rest of the measured step.
+// batch's gathering are not in it: npm run bench shows the whole step (from samples/s) beside it.
 emscripten::val bench_layers(const std::string& preset, std::size_t batch, std::size_t batches, std::size_t runs) {
   auto model = neurite::make_preset(preset, 0);
   neurite::Shape input = model->input_shape();

@@ -42,6 +42,11 @@ size_t balanced_block(size_t n, size_t limit, size_t multiple) {
   return round_up((n + blocks - 1) / blocks, multiple);
 }
 
+// Where a k-block (and row block) starts in SharedPanels: op(A) whole, k-block by k-block, each
+// holding its row blocks' panels in turn; op(B) whole (one column block), k-block by k-block.
+size_t shared_a_offset(const Problem& p, size_t pc, size_t ic, size_t kc) { return pc * round_up(p.M, kMR) + ic * kc; }
+size_t shared_b_offset(size_t n, size_t pc) { return pc * round_up(n, kNR); }
+
 // ---- packing ---------------------------------------------------------------------------------
 //
 // A packed panel holds `depth` groups of Width floats: element (d, l) at panel[d * Width + l], lines
@@ -127,9 +132,6 @@ Batch finish(Batch v, const float* bias, bool relu) {
   return relu ? xsimd::max(v, Batch(0.0f)) : v;
 }
 
-// Whole batches are stored with vector stores; the last, partial batch of a tile on the right edge
-// of C (cols < Batches * kLanes) goes through a zero-padded batch. (acc is only ever indexed by
-// unrolled loop counters: a run-time index would force the accumulators out of registers.)
 // The common cases without per-element conditions: a whole tile written (beta 0) or added to C
 // (beta 1, a later k-block), with the bias and relu epilogue if asked for. With a short k-loop (K = 32
 // in a weight gradient, 9 in a 3×3 convolution) the general path's tests cost as much as the
@@ -150,6 +152,9 @@ bool store_plain_tile(const Batch (&acc)[Rows][Batches], float* c, size_t ldc, s
   return true;
 }
 
+// Whole batches are stored with vector stores; the last, partial batch of a tile on the right edge
+// of C (cols < Batches * kLanes) goes through a zero-padded batch. (acc is only ever indexed by
+// unrolled loop counters: a run-time index would force the accumulators out of registers.)
 template <size_t Rows, size_t Batches>
 void store_tile(const Batch (&acc)[Rows][Batches], float* c, size_t ldc, size_t cols, const TileStore& out) {
   if (store_plain_tile(acc, c, ldc, cols, out)) return;
@@ -266,11 +271,11 @@ void sgemm_columns(const Problem& p, size_t n_begin, size_t n_end, const SharedP
       const bool last = pc + kc == p.K;
       const TileStore out{p.alpha, pc == 0 ? p.beta : 1.0f,  // later k-blocks accumulate onto the first
                           last && p.epilogue.bias ? p.epilogue.bias + jc : nullptr, last && p.epilogue.relu};
-      const float* b = shared.b ? shared.b + pc * round_up(nc, kNR) : packed_b;
+      const float* b = shared.b ? shared.b + shared_b_offset(nc, pc) : packed_b;
       if (!shared.b) pack_b(p, pc, kc, jc, nc, packed_b);
       for (size_t ic = 0; ic < p.M; ic += mc_max) {
         const size_t mc = std::min(mc_max, p.M - ic);
-        const float* a = shared.a ? shared.a + pc * round_up(p.M, kMR) + ic * kc : packed_a;
+        const float* a = shared.a ? shared.a + shared_a_offset(p, pc, ic, kc) : packed_a;
         if (!shared.a) pack_a(p, ic, mc, pc, kc, packed_a);
         multiply_packed(mc, nc, kc, a, b, p.C + ic * p.ldc + jc, p.ldc, out);
       }
@@ -303,7 +308,8 @@ SharedPanels pack_shared(const Problem& p, bool split_columns) {
     float* const a = scratch(panels, padded_m * p.K + kPackSlack);
     const auto pack_block = [&](size_t block) {
       const size_t pc = block * kc_max, kc = std::min(kc_max, p.K - pc);
-      for (size_t ic = 0; ic < p.M; ic += mc_max) pack_a(p, ic, std::min(mc_max, p.M - ic), pc, kc, a + pc * padded_m + ic * kc);
+      for (size_t ic = 0; ic < p.M; ic += mc_max)
+        pack_a(p, ic, std::min(mc_max, p.M - ic), pc, kc, a + shared_a_offset(p, pc, ic, kc));
     };
     const size_t blocks = (p.K + kc_max - 1) / kc_max;
     // A panels narrower than a batch (6 rows with AVX2) spill past a block's end into the next one:
@@ -319,7 +325,7 @@ SharedPanels pack_shared(const Problem& p, bool split_columns) {
   float* const b = scratch(panels, padded_n * p.K + kPackSlack);
   parallel_for((p.K + kc_max - 1) / kc_max, [&](size_t block) {
     const size_t pc = block * kc_max;
-    pack_b(p, pc, std::min(kc_max, p.K - pc), 0, p.N, b + pc * padded_n);
+    pack_b(p, pc, std::min(kc_max, p.K - pc), 0, p.N, b + shared_b_offset(p.N, pc));
   });
   return {nullptr, b};
 }

@@ -12,6 +12,7 @@
 #include "bench.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/gemm_detail.hpp"
+#include "kernels/kernel_set.hpp"
 #include "kernels/parallel.hpp"
 
 namespace {
@@ -78,9 +79,10 @@ const char* op_name(Trans ta, Trans tb) {
 }  // namespace
 
 void bench_gemm() {
-  std::printf("SGEMM, xsimd arch %s (%zu floats per batch), micro-tile %zux%zu, KC %zu, MC %zu, NC %zu\n",
-              xsimd::default_arch::name(), detail::kLanes, detail::kMR, detail::kNR, detail::kKC, detail::kMC,
-              detail::kNC);
+  const auto& kernels = neurite::kernels::active_kernels();
+  const detail::Blocking& b = kernels.gemm_blocking;
+  std::printf("SGEMM, kernels %s (%s), micro-tile %zux%zu, KC %zu, MC %zu, NC %zu\n", kernels.name,
+              kernels.description, b.mr, b.nr, b.kc, b.mc, b.nc);
   std::printf("median of %d runs of >= %.1f s each, alpha = 1, beta = 0\n\n", kMeasurements, kMinSeconds);
   const bool two_threads = neurite::kernels::set_thread_count(2) == 2;
   std::printf("| %-18s | %-8s | %-12s | %13s | %13s | %6s | %17s | %8s |\n", "shape", "op (A,B)", "MxNxK",

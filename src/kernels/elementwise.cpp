@@ -1,158 +1,39 @@
 #include "kernels/elementwise.hpp"
 
-#include <algorithm>
-#include <vector>
+#include "kernels/kernel_set.hpp"
 
-#include "kernels/parallel.hpp"
-#include "kernels/simd_map.hpp"
-
+// The element-wise kernels of the instruction set in use (kernels/simd/elementwise.hpp).
 namespace neurite::kernels {
-namespace {
-
-// Below this many floats per chunk an element-wise pass is not worth a thread hand-off.
-constexpr std::size_t kMinFloatsPerChunk = std::size_t{1} << 16;
-
-// Calls f(begin, end) on ranges of [0, n) that start at multiples of the SIMD width, in parallel.
-template <class F>
-void for_ranges(std::size_t n, F&& f) {
-  const std::size_t chunks = chunks_for(n, kMinFloatsPerChunk);
-  if (chunks <= 1) return f(std::size_t{0}, n);
-  const std::size_t step = (n / chunks + kLanes - 1) / kLanes * kLanes;
-  parallel_for((n + step - 1) / step, [&](std::size_t chunk) { f(chunk * step, std::min(n, (chunk + 1) * step)); });
-}
-
-// Column sums add rows in blocks of this many, then the blocks' sums in block order: a fixed
-// grouping, so the result does not depend on how many threads summed the blocks.
-constexpr std::size_t kColumnSumRows = 1024;
-
-void add_rows(const float* x, std::size_t rows, std::size_t cols, float* out) {
-  for (std::size_t r = 0; r < rows; ++r)
-    zip_inplace(x + r * cols, out, cols, [](auto v, auto acc) { return acc + v; });
-}
-
-// Calls add_row(r, sums) for every row, where add_row adds row r into sums: straight into `out` for
-// a single block, else into per-block sums (blocks in parallel) that are then added in block order.
-template <class AddRow>
-void sum_rows_in_blocks(std::size_t rows, std::size_t cols, float* out, const AddRow& add_row) {
-  const std::size_t blocks = (rows + kColumnSumRows - 1) / kColumnSumRows;
-  if (blocks <= 1) {
-    for (std::size_t r = 0; r < rows; ++r) add_row(r, out);
-    return;
-  }
-  thread_local std::vector<float> block_sums;  // grow-only: no allocation once the shapes are steady
-  block_sums.assign(blocks * cols, 0.0f);
-  float* const sums = block_sums.data();
-  parallel_for(blocks, [&](std::size_t block) {
-    const std::size_t begin = block * kColumnSumRows, end = std::min(rows, begin + kColumnSumRows);
-    for (std::size_t r = begin; r < end; ++r) add_row(r, sums + block * cols);
-  });
-  add_rows(sums, blocks, cols, out);
-}
-
-}  // namespace
 
 void add_row_bias(float* y, const float* bias, std::size_t rows, std::size_t cols) {
-  for (std::size_t r = 0; r < rows; ++r)
-    zip_inplace(bias, y + r * cols, cols, [](auto b, auto v) { return v + b; });
+  active_kernels().add_row_bias(y, bias, rows, cols);
 }
-
 void accumulate_column_sums(const float* x, std::size_t rows, std::size_t cols, float* out) {
-  sum_rows_in_blocks(rows, cols, out, [&](std::size_t r, float* sums) { add_rows(x + r * cols, 1, cols, sums); });
+  active_kernels().accumulate_column_sums(x, rows, cols, out);
 }
-
-void relu(float* x, std::size_t n) {
-  map_inplace(x, n, [](auto v) { return xsimd::max(v, FloatBatch(0.0f)); });
-}
-
-void relu_backward(const float* y, float* dy, std::size_t n) {
-  zip_inplace(y, dy, n, [](auto out, auto g) { return xsimd::select(out > FloatBatch(0.0f), g, FloatBatch(0.0f)); });
-}
-
+void relu(float* x, std::size_t n) { active_kernels().relu(x, n); }
+void relu_backward(const float* y, float* dy, std::size_t n) { active_kernels().relu_backward(y, dy, n); }
 void relu_backward_into(const float* y, const float* dy, float* dx, std::size_t n) {
-  for_ranges(n, [&](std::size_t begin, std::size_t end) {
-    const FloatBatch zero(0.0f);
-    std::size_t i = begin;
-    for (; i + kLanes <= end; i += kLanes)
-      xsimd::select(FloatBatch::load_unaligned(y + i) > zero, FloatBatch::load_unaligned(dy + i), zero)
-          .store_unaligned(dx + i);
-    for (; i < end; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
-  });
+  active_kernels().relu_backward_into(y, dy, dx, n);
 }
-
 void relu_backward_into_summing_columns(const float* y, const float* dy, float* dx, std::size_t rows,
                                         std::size_t cols, float* column_sums) {
-  sum_rows_in_blocks(rows, cols, column_sums, [&](std::size_t r, float* sums) {
-    const std::size_t row = r * cols;
-    const FloatBatch zero(0.0f);
-    std::size_t c = 0;
-    for (; c + kLanes <= cols; c += kLanes) {
-      const auto g = xsimd::select(FloatBatch::load_unaligned(y + row + c) > zero, FloatBatch::load_unaligned(dy + row + c), zero);
-      g.store_unaligned(dx + row + c);
-      (FloatBatch::load_unaligned(sums + c) + g).store_unaligned(sums + c);
-    }
-    for (; c < cols; ++c) sums[c] += (dx[row + c] = y[row + c] > 0.0f ? dy[row + c] : 0.0f);
-  });
+  active_kernels().relu_backward_into_summing_columns(y, dy, dx, rows, cols, column_sums);
 }
-
-void sigmoid(float* x, std::size_t n) {
-  // 1 / (1 + e^-x): e^-x overflows to inf for x < -88 and the quotient is then exactly 0, as it should be
-  map_inplace(x, n, [](auto v) { return FloatBatch(1.0f) / (FloatBatch(1.0f) + xsimd::exp(-v)); });
-}
-
-void sigmoid_backward(const float* y, float* dy, std::size_t n) {
-  zip_inplace(y, dy, n, [](auto out, auto g) { return g * out * (FloatBatch(1.0f) - out); });
-}
-
-void tanh(float* x, std::size_t n) {
-  map_inplace(x, n, [](auto v) { return xsimd::tanh(v); });
-}
-
-void tanh_backward(const float* y, float* dy, std::size_t n) {
-  zip_inplace(y, dy, n, [](auto out, auto g) { return g * (FloatBatch(1.0f) - out * out); });
-}
-
-void softmax_rows(float* x, std::size_t rows, std::size_t cols) {
-  for (std::size_t r = 0; r < rows; ++r) {
-    float* row = x + r * cols;
-    const FloatBatch shift(*std::max_element(row, row + cols));
-    map_inplace(row, cols, [&](auto v) { return xsimd::exp(v - shift); });
-    float total = 0.0f;
-    for (std::size_t c = 0; c < cols; ++c) total += row[c];
-    scale(row, cols, 1.0f / total);
-  }
-}
-
+void sigmoid(float* x, std::size_t n) { active_kernels().sigmoid(x, n); }
+void sigmoid_backward(const float* y, float* dy, std::size_t n) { active_kernels().sigmoid_backward(y, dy, n); }
+void tanh(float* x, std::size_t n) { active_kernels().tanh(x, n); }
+void tanh_backward(const float* y, float* dy, std::size_t n) { active_kernels().tanh_backward(y, dy, n); }
+void softmax_rows(float* x, std::size_t rows, std::size_t cols) { active_kernels().softmax_rows(x, rows, cols); }
 void softmax_backward_rows(const float* y, float* dy, std::size_t rows, std::size_t cols) {
-  // dx = y ⊙ (dy − ⟨dy, y⟩), row by row
-  for (std::size_t r = 0; r < rows; ++r) {
-    const float* yr = y + r * cols;
-    float* gr = dy + r * cols;
-    const FloatBatch dot(zip_sum(yr, gr, cols, [](auto a, auto b) { return a * b; }));
-    zip_inplace(yr, gr, cols, [&](auto out, auto g) { return out * (g - dot); });
-  }
+  active_kernels().softmax_backward_rows(y, dy, rows, cols);
 }
-
-void scale(float* x, std::size_t n, float factor) {
-  const FloatBatch f(factor);
-  map_inplace(x, n, [&](auto v) { return v * f; });
-}
-
-void multiply(const float* a, float* out, std::size_t n) {
-  zip_inplace(a, out, n, [](auto x, auto o) { return o * x; });
-}
-
-void axpy(float alpha, const float* x, float* y, std::size_t n) {
-  const FloatBatch a(alpha);
-  zip_inplace(x, y, n, [&](auto v, auto acc) { return xsimd::fma(a, v, acc); });
-}
-
-float sum_of_squares(const float* x, std::size_t n) {
-  return zip_sum(x, x, n, [](auto a, auto b) { return a * b; });
-}
-
+void scale(float* x, std::size_t n, float factor) { active_kernels().scale(x, n, factor); }
+void multiply(const float* a, float* out, std::size_t n) { active_kernels().multiply(a, out, n); }
+void axpy(float alpha, const float* x, float* y, std::size_t n) { active_kernels().axpy(alpha, x, y, n); }
+float sum_of_squares(const float* x, std::size_t n) { return active_kernels().sum_of_squares(x, n); }
 void bytes_to_float(const std::uint8_t* in, float* out, std::size_t n, float divisor) {
-  // a plain loop: g++ and clang vectorise the widening conversion and the division themselves
-  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]) / divisor;
+  active_kernels().bytes_to_float(in, out, n, divisor);
 }
 
 }  // namespace neurite::kernels

@@ -1,2 +1,27 @@
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+// The doctest runner. No signal handler: doctest's would report a crash by allocating inside what may
+// be a corrupted heap, and then hang; without it a crash ends the process at once, with the
+// sanitizer's or the kernel's report, and ctest marks the test failed.
+#define DOCTEST_CONFIG_IMPLEMENT
+#define DOCTEST_CONFIG_NO_POSIX_SIGNALS
 #include <doctest/doctest.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "kernels/kernel_set.hpp"
+
+int main(int argc, char** argv) {
+  // NEURITE_SIMD picks the kernel set the suite runs with (CMakeLists.txt runs it once per set)
+  try {
+    const auto& kernels = neurite::kernels::active_kernels();
+    (void)kernels;
+  } catch (const std::runtime_error& e) {  // a set this CPU cannot run: ctest's SKIP_RETURN_CODE
+    std::printf("skipped: %s\n", e.what());
+    return 77;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neurite_tests: %s\n", e.what());
+    return 2;
+  }
+  doctest::Context context(argc, argv);
+  return context.run();
+}

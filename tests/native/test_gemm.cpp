@@ -15,6 +15,7 @@
 #include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/gemm_detail.hpp"
+#include "kernels/kernel_set.hpp"
 
 namespace {
 
@@ -130,8 +131,8 @@ TEST_CASE("gemm.hand_computed_2x2") {
 
 namespace {
 
-// Every M, N, K in {1, 3, 17, 33, 785}: below, at and across the micro-tile (6 × 16 natively,
-// 6 × 8 in wasm) and beyond a cache block; alpha/beta and the row padding rotate over the shapes.
+// Every M, N, K in {1, 3, 17, 33, 785}: below, at and across the micro-tile (4 × 8 to 6 × 32 by
+// width) and beyond a cache block; alpha/beta and the row padding rotate over the shapes.
 // One test case per transpose combination, so ctest can run them in parallel.
 void check_all_sizes(Trans ta, Trans tb, unsigned seed) {
   constexpr std::size_t kSizes[] = {1, 3, 17, 33, 785};
@@ -172,16 +173,13 @@ TEST_CASE("gemm.matches_reference.training_shapes") {
 }
 
 TEST_CASE("gemm.matches_reference.block_boundaries") {
-  // One below, at and one past each blocking constant, so every edge of the packing and of the
-  // balanced block split runs.
-  using detail::kKC;
-  using detail::kMC;
-  using detail::kMR;
-  using detail::kNC;
-  using detail::kNR;
+  // One below, at and one past each blocking constant of the kernel set in use, so every edge of
+  // the packing and of the balanced block split runs.
+  const detail::Blocking blocks = neurite::kernels::active_kernels().gemm_blocking;
+  const std::size_t kMR = blocks.mr, kMC = blocks.mc, kNR = blocks.nr, kKC = blocks.kc, kNC = blocks.nc;
   std::mt19937 rng(99);
   const std::size_t ms[] = {kMR - 1, kMR, kMR + 1, kMC - 1, kMC + 1, 2 * kMC + 1};
-  const std::size_t ns[] = {kNR - 1, kNR, kNR + 1, detail::kLanes + 1, 2 * kNR + 3};
+  const std::size_t ns[] = {kNR - 1, kNR, kNR + 1, blocks.lanes + 1, 2 * kNR + 3};
   const std::size_t ks[] = {1, kKC - 1, kKC + 1, 2 * kKC + 7};
   for (Trans ta : kBoth)
     for (Trans tb : kBoth) {
@@ -225,16 +223,36 @@ TEST_CASE("gemm.reuses_scratch_across_shapes") {
 }
 
 TEST_CASE("gemm.column_ranges_compose") {
-  // The seam for multithreading: computing [0, N) as disjoint column ranges gives the same C.
+  // The seam for multithreading: computing [0, N) as disjoint column ranges gives the same C, for
+  // cuts at, just past and off the micro-tile's width
+  const auto& kernels = neurite::kernels::active_kernels();
+  const std::size_t nr = kernels.gemm_blocking.nr;
   std::mt19937 rng(5);
-  const std::size_t M = 29, N = 77, K = 301;
+  const std::size_t M = 29, N = 3 * nr + 29, K = 301;
   const auto a = random_matrix(M, K, rng), b = random_matrix(K, N, rng);
   std::vector<float> whole(M * N, 1.0f), pieces(M * N, 1.0f);
   sgemm(Trans::No, Trans::No, M, N, K, 0.5f, a.data(), K, b.data(), N, 2.0f, whole.data(), N);
   const detail::Problem p{Trans::No, Trans::No, M, N, K, 0.5f, a.data(), K, b.data(), N, 2.0f, pieces.data(), N, {}};
-  const std::size_t cuts[] = {0, detail::kNR, 3 * detail::kNR + 5, 70, N};
-  for (std::size_t i = 0; i + 1 < std::size(cuts); ++i) detail::sgemm_columns(p, cuts[i], cuts[i + 1]);
+  const std::size_t cuts[] = {0, nr, 2 * nr + 5, 3 * nr + 3, N};
+  for (std::size_t i = 0; i + 1 < std::size(cuts); ++i) kernels.sgemm_columns(p, cuts[i], cuts[i + 1]);
   for (std::size_t i = 0; i < M * N; ++i) CHECK(pieces[i] == whole[i]);
+}
+
+TEST_CASE("gemm.matches_reference.every_size_up_to_three_batches") {
+  // Each of M, N and K over 1 … 3·lanes + 1 with the other two small or just past two batches, every
+  // transpose case: every panel width against the batch width (narrower, equal, wider, partial),
+  // every edge tile and every depth tail of the packing
+  const std::size_t lanes = neurite::kernels::active_kernels().gemm_blocking.lanes, most = 3 * lanes + 1;
+  CAPTURE(lanes);
+  std::mt19937 rng(17);
+  for (Trans ta : kBoth)
+    for (Trans tb : kBoth)
+      for (std::size_t size = 1; size <= most; ++size)
+        for (std::size_t other : {std::size_t{1}, 2 * lanes + 3}) {
+          check_against_reference({ta, tb, size, other, other, 1.0f, 0.0f, 0}, rng);
+          check_against_reference({ta, tb, other, size, other, 1.0f, 1.0f, 1}, rng);
+          check_against_reference({ta, tb, other, other, size, 0.5f, 2.0f, 0}, rng);
+        }
 }
 
 TEST_CASE("gemm.rejects_bad_leading_dimensions") {

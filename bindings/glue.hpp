@@ -15,6 +15,8 @@
 #include <emscripten/val.h>
 #include <xsimd/xsimd.hpp>
 
+#include "kernels/kernel_set.hpp"
+
 #include "io/model_file.hpp"
 #include "kernels/parallel.hpp"
 #include "losses/loss.hpp"
@@ -206,7 +208,7 @@ inline val confusion_js(const metrics::ConfusionMatrix& m) {
 
 inline val build_info() {
   val out = val::object();
-  out.set("simd", std::string(xsimd::default_arch::name()));
+  out.set("simd", std::string(neurite::kernels::active_kernels().name));  // "wasm": the SIMD128 kernel set
 #ifdef __EMSCRIPTEN_PTHREADS__
   out.set("threads", true);
 #else

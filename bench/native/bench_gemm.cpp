@@ -79,16 +79,23 @@ const char* op_name(Trans ta, Trans tb) {
 }  // namespace
 
 void bench_gemm() {
-  const auto& kernels = neurite::kernels::active_kernels();
-  const detail::Blocking& b = kernels.gemm_blocking;
-  std::printf("SGEMM, kernels %s (%s), micro-tile %zux%zu, KC %zu, MC %zu, NC %zu\n", kernels.name,
-              kernels.description, b.mr, b.nr, b.kc, b.mc, b.nc);
-  std::printf("median of %d runs of >= %.1f s each, alpha = 1, beta = 0\n\n", kMeasurements, kMinSeconds);
+  const auto sets = kernel_sets_to_compare();
+  const auto& best = *sets.front();
+  std::printf("SGEMM GFLOP/s per kernel set on 1 thread, and %s on 2; alpha = 1, beta = 0\n", best.name);
+  for (const auto* set : sets) {
+    const detail::Blocking& b = set->gemm_blocking;
+    std::printf("  %-8s %s, micro-tile %zux%zu, KC %zu, MC %zu, NC %zu\n", set->name, set->description, b.mr, b.nr,
+                b.kc, b.mc, b.nc);
+  }
+  std::printf("median of %d runs of >= %.1f s each, the sets measured one after the other per shape\n\n",
+              kMeasurements, kMinSeconds);
   const bool two_threads = neurite::kernels::set_thread_count(2) == 2;
-  std::printf("| %-18s | %-8s | %-12s | %13s | %13s | %6s | %17s | %8s |\n", "shape", "op (A,B)", "MxNxK",
-              "1 thread GF/s", "2 threads", "ratio", "reference GFLOP/s", "speed-up");
-  std::printf("|--------------------|----------|--------------|---------------|---------------|--------|"
-              "-------------------|----------|\n");
+  std::printf("| %-18s | %-8s | %-12s |", "shape", "op (A,B)", "MxNxK");
+  for (const auto* set : sets) std::printf(" %8s |", set->name);
+  std::printf(" %6s 2t | %9s | %9s |\n", best.name, "reference", "speed-up");
+  std::printf("|--------------------|----------|--------------|");
+  for (std::size_t i = 0; i < sets.size(); ++i) std::printf("----------|");
+  std::printf("-----------|-----------|-----------|\n");
   std::mt19937 rng(42);
   for (const Shape& s : kShapes) {
     const std::size_t lda = s.ta == Trans::No ? s.K : s.M, ldb = s.tb == Trans::No ? s.N : s.K;
@@ -98,7 +105,15 @@ void bench_gemm() {
     const auto packed = [&] {
       neurite::kernels::sgemm(s.ta, s.tb, s.M, s.N, s.K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(), s.N);
     };
+    char dims[48];
+    std::snprintf(dims, sizeof dims, "%zux%zux%zu", s.M, s.N, s.K);
+    std::printf("| %-18s | %-8s | %-12s |", s.what, op_name(s.ta, s.tb), dims);
     neurite::kernels::set_thread_count(1);
+    for (const auto* set : sets) {
+      neurite::kernels::use_kernels(set->name);
+      std::printf(" %8.1f |", flops / seconds_per_call(packed) / 1e9);
+    }
+    neurite::kernels::use_kernels(best.name);
     const double fast = seconds_per_call(packed);
     neurite::kernels::set_thread_count(2);
     const double threaded = two_threads ? seconds_per_call(packed) : fast;
@@ -107,11 +122,7 @@ void bench_gemm() {
       neurite::kernels::sgemm_reference(s.ta, s.tb, s.M, s.N, s.K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(),
                                         s.N);
     });
-    char dims[48];
-    std::snprintf(dims, sizeof dims, "%zux%zux%zu", s.M, s.N, s.K);
-    std::printf("| %-18s | %-8s | %-12s | %13.1f | %13.1f | %5.2fx | %17.2f | %7.1fx |\n", s.what,
-                op_name(s.ta, s.tb), dims, flops / fast / 1e9, flops / threaded / 1e9, fast / threaded,
-                flops / naive / 1e9, naive / fast);
+    std::printf(" %9.1f | %9.2f | %8.1fx |\n", flops / threaded / 1e9, flops / naive / 1e9, naive / fast);
   }
 }
 

@@ -60,30 +60,44 @@ void bench_training() {
   std::iota(order.begin(), order.end(), std::size_t{0});
   Rng(7).shuffle(order);
 
-  const std::size_t threads = kernels::set_thread_count(2);
+  // One run per kernel set on 1 thread, and the fastest set on 2, in alternation
+  struct Config {
+    const kernels::KernelSet* set;
+    std::size_t threads;
+  };
+  std::vector<Config> configs;
+  for (const auto* set : kernel_sets_to_compare()) configs.push_back({set, 1});
+  const bool two = kernels::set_thread_count(2) == 2;
+  if (two) configs.push_back({configs.front().set, 2});
   kernels::set_thread_count(0);
-  std::printf("\nTraining throughput, MNIST, batch %zu: median of %zu runs, 1 and %zu threads alternating\n", kBatch,
-              kRepeats, threads);
-  std::printf("%-10s %8s %14s %14s %8s %12s\n", "preset", "batches", "1 thread /s", "2 threads /s", "ratio",
-              "epoch 1t (s)");
+  std::printf("\nTraining throughput, MNIST, batch %zu: samples/s, median of %zu runs, the configurations alternating\n",
+              kBatch, kRepeats);
+  std::printf("%-10s %8s", "preset", "batches");
+  for (const Config& c : configs) std::printf(" %10s %zut", c.set->name, c.threads);
+  std::printf(" %12s\n", "epoch (s)");
   for (const Preset& preset : kPresets) {
     const LabeledSamples& train = preset.images_with_channels ? channels_last : flat;
-    Run runs[2];
-    std::vector<double> rates[2];
-    for (std::size_t t = 0; t < 2; ++t) {
-      kernels::set_thread_count(t + 1);
-      runs[t].model = make_preset(preset.name, 1);
-      runs[t].y = train.targets_for(*runs[t].model);
-      samples_per_second(runs[t], train.x(), order, preset.warmup_batches);
+    std::vector<Run> runs(configs.size());
+    std::vector<std::vector<double>> rates(configs.size());
+    const auto use = [&](std::size_t i) {
+      kernels::use_kernels(configs[i].set->name);
+      kernels::set_thread_count(configs[i].threads);
+    };
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+      use(i);
+      runs[i].model = make_preset(preset.name, 1);
+      runs[i].y = train.targets_for(*runs[i].model);
+      samples_per_second(runs[i], train.x(), order, preset.warmup_batches);
     }
     for (std::size_t r = 0; r < kRepeats; ++r)
-      for (std::size_t t = 0; t < 2; ++t) {
-        kernels::set_thread_count(t + 1);
-        rates[t].push_back(samples_per_second(runs[t], train.x(), order, preset.timed_batches));
+      for (std::size_t i = 0; i < configs.size(); ++i) {
+        use(i);
+        rates[i].push_back(samples_per_second(runs[i], train.x(), order, preset.timed_batches));
       }
     kernels::set_thread_count(0);
-    const double one = median(rates[0]), two = median(rates[1]);
-    std::printf("%-10s %8zu %14.0f %14.0f %7.2fx %12.2f\n", preset.name, preset.timed_batches, one, two, two / one,
-                60000.0 / one);
+    kernels::use_kernels(configs.front().set->name);
+    std::printf("%-10s %8zu", preset.name, preset.timed_batches);
+    for (const auto& r : rates) std::printf(" %13.0f", median(r));
+    std::printf(" %12.2f\n", 60000.0 / median(rates.front()));
   }
 }

@@ -7,6 +7,8 @@
 #include <xtensor/xview.hpp>
 
 #include "cli/args.hpp"
+#include "kernels/kernel_set.hpp"
+#include "kernels/parallel.hpp"
 #include "cli/model_options.hpp"
 #include "data/idx.hpp"
 #include "io/model_file.hpp"
@@ -112,6 +114,21 @@ int summary(int argc, char** argv) {
   return 0;
 }
 
+// What this binary runs with: the kernel set chosen for this CPU (or by NEURITE_SIMD), every set
+// it was compiled with and whether this CPU runs it, and the thread count.
+int info() {
+  const auto& active = kernels::active_kernels();
+  const auto& blocking = active.gemm_blocking;
+  std::printf("neurite %s\nkernels: %s (%s), SGEMM micro-tile %zux%zu\n", NEURITE_VERSION, active.name,
+              active.description, blocking.mr, blocking.nr);
+  std::printf("compiled kernel sets:\n");
+  for (const auto* set : kernels::compiled_kernel_sets())
+    std::printf("  %-12s %-34s %s\n", set->name, set->description,
+                !set->runs_here() ? "this CPU cannot run it" : set == &active ? "in use" : "runs here");
+  std::printf("threads: %zu\n", kernels::thread_count());
+  return 0;
+}
+
 void usage(std::FILE* to) {
   std::fprintf(to,
                "usage: neurite COMMAND [options]\n"
@@ -121,6 +138,7 @@ void usage(std::FILE* to) {
                "  evaluate --model model.json [data options]\n"
                "  predict  --model model.json --images F [--limit N]\n"
                "  summary  --model model.json | --preset NAME\n"
+               "  info     the version, the SIMD kernels in use (NEURITE_SIMD=avx2 etc. picks others) and threads\n"
                "presets:\n");
   for (const auto& p : presets()) std::fprintf(to, "  %-11s %s\n", p.name.c_str(), p.description.c_str());
 }
@@ -140,11 +158,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    if (command == "info" || command == "--version") return info();
     if (command == "train") return train(argc - 2, argv + 2);
     if (command == "evaluate") return evaluate(argc - 2, argv + 2);
     if (command == "predict") return predict(argc - 2, argv + 2);
     if (command == "summary") return summary(argc - 2, argv + 2);
-    std::fprintf(stderr, "neurite: error: unknown command '%s' (train, evaluate, predict, summary)\n", command.c_str());
+    std::fprintf(stderr, "neurite: error: unknown command '%s' (train, evaluate, predict, summary, info)\n", command.c_str());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "neurite: error: %s\n", e.what());

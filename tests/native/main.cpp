@@ -6,12 +6,17 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 
 #include "kernels/kernel_set.hpp"
 
 int main(int argc, char** argv) {
-  // NEURITE_SIMD picks the kernel set the suite runs with (CMakeLists.txt runs it once per set)
+  // --kernels=NAME (or NEURITE_SIMD=NAME) picks the kernel set the suite runs with; CMakeLists.txt
+  // runs it once per set. (doctest ignores options it does not know.)
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--kernels=", 10) == 0) setenv("NEURITE_SIMD", argv[i] + 10, 1);
   try {
     const auto& kernels = neurite::kernels::active_kernels();
     (void)kernels;

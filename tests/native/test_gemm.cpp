@@ -9,7 +9,6 @@
 #include <limits>
 #include <random>
 #include <stdexcept>
-#include <tuple>
 #include <vector>
 
 #include "kernels/elementwise.hpp"
@@ -271,8 +270,14 @@ TEST_CASE("gemm.epilogue_equals_bias_and_relu_passes") {
   // bit for bit what the layers computed before the epilogue existed: sgemm, add_row_bias, relu;
   // K = 785 spans several k-blocks (the epilogue must wait for the last), beta != 0 reads C
   std::mt19937 rng(11);
-  for (const auto& [M, N, K, beta] : {std::tuple<std::size_t, std::size_t, std::size_t, float>{32, 128, 784, 0.0f},
-                                      {17, 33, 785, 0.5f}, {5408, 64, 9, 0.0f}, {3, 1, 1, 0.0f}, {7, 19, 0, 0.0f}}) {
+  struct Shape {
+    std::size_t M, N, K;
+    float beta;
+  };
+  for (const Shape& shape : {Shape{32, 128, 784, 0.0f}, {17, 33, 785, 0.5f}, {5408, 64, 9, 0.0f}, {3, 1, 1, 0.0f},
+                             {7, 19, 0, 0.0f}}) {
+    const std::size_t M = shape.M, N = shape.N, K = shape.K;  // (clang 14 cannot capture structured bindings)
+    const float beta = shape.beta;
     CAPTURE(M);
     CAPTURE(N);
     CAPTURE(K);

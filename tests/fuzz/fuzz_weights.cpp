@@ -24,13 +24,13 @@ const neurite::io::ModelArtifacts& artifacts(std::uint8_t which) {
   static const neurite::io::ModelArtifacts models[] = {
       make(neurite::make_preset("toy-binary", 0), {2}),
       make(neurite::Sequential::from_topology(nlohmann::json::parse(R"({"class_name": "Sequential", "config": {"layers": [
-             {"class_name": "Conv2D", "config": {"filters": 3, "kernel_size": [3, 3], "activation": "relu",
-                                                  "batch_input_shape": [null, 8, 8, 1]}},
+             {"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": [3, 3], "activation": "relu",
+                                                  "batch_input_shape": [null, 6, 6, 1]}},
              {"class_name": "MaxPooling2D", "config": {"pool_size": [2, 2]}},
              {"class_name": "BatchNormalization", "config": {}},
              {"class_name": "Flatten", "config": {}},
-             {"class_name": "Dense", "config": {"units": 4, "activation": "softmax"}}]}})")),
-           {8, 8, 1}),
+             {"class_name": "Dense", "config": {"units": 3, "activation": "softmax"}}]}})")),
+           {6, 6, 1}),
   };
   return models[which % 2];
 }
@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const neurite::io::ModelArtifacts& model = artifacts(data[0]);
   try {
     auto loaded = neurite::io::from_artifacts(model.model_json, data + 1, size - 1);
-    const neurite::Tensor input = neurite::Tensor::from_shape(neurite::with_batch(2, loaded->input_shape()));
+    const neurite::Tensor input = neurite::Tensor::from_shape(neurite::with_batch(1, loaded->input_shape()));
     (void)loaded->predict(neurite::Samples::of(input));
   } catch (const std::invalid_argument&) {
   }

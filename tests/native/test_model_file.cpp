@@ -377,6 +377,29 @@ TEST_CASE("model_file.huge_shape") {
                        std::invalid_argument);
 }
 
+TEST_CASE("model_file.numbers_out_of_range") {
+  // found by tests/fuzz/fuzz_model_json: nlohmann's get<long long> of 4e123 is undefined behaviour;
+  // an integer field given a fraction or a number no integer holds, or a float field given 1e300, is
+  // an error naming the field (2.0 still reads as 2)
+  auto model = mnist_model(3);
+  const auto a = artifacts_of(*model);
+  const auto with_dense_field = [&](const char* key, json value) {
+    auto edited = a;
+    for (auto& layer : edited.model_json["modelTopology"]["config"]["layers"])
+      if (layer["class_name"] == "Dense") layer["config"][key] = value;
+    return edited;
+  };
+  CHECK_THROWS_WITH_AS(io::from_artifacts(with_dense_field("units", 4.1e123)), doctest::Contains("field 'units' is out of range"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(io::from_artifacts(with_dense_field("units", 2.5)), doctest::Contains("field 'units' is out of range"),
+                       std::invalid_argument);
+  auto dropout = a;
+  for (auto& layer : dropout.model_json["modelTopology"]["config"]["layers"])
+    if (layer["class_name"] == "Dropout") layer["config"]["rate"] = 1e300;
+  CHECK_THROWS_WITH_AS(io::from_artifacts(dropout), doctest::Contains("field 'rate' is out of range"),
+                       std::invalid_argument);
+}
+
 TEST_CASE("model_file.no_input_shape") {
   auto model = mnist_model(3);
   auto a = artifacts_of(*model);

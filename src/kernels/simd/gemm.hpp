@@ -133,26 +133,29 @@ struct Gemm {
   template <std::size_t Width>
   static void pack_transposed(const float* src, std::size_t ld, std::size_t lines, std::size_t depth, float* panel) {
     std::size_t d = 0;
-    for (; d + kLanes <= depth; d += kLanes)
-      for (std::size_t g = 0; g < Width; g += kLanes) {  // lines g .. g + kLanes
-        Batch block[kLanes];
-        for (std::size_t r = 0; r < kLanes; ++r)
-          block[r] = g + r < lines ? Batch::load_unaligned(src + (g + r) * ld + d) : Batch(0.0f);
-        xsimd::transpose(block, block + kLanes);
-        const std::size_t count = std::min(kLanes, Width - g);
-        for (std::size_t t = 0; t < kLanes; ++t) {
-          float* dst = panel + (d + t) * Width + g;
-          // a partial group's extra lanes would land on the next row's earlier groups, already written
-          if (count == kLanes || (g == 0 && batch_fits<Width>(d + t, 0, depth))) {
-            block[t].store_unaligned(dst);
-          } else {
-            alignas(64) float lanes[kLanes];
-            block[t].store_unaligned(lanes);
-            for (std::size_t l = 0; l < count; ++l) dst[l] = lanes[l];
+    // A panel at most half a batch wide (6 rows against AVX-512's 16 lanes) would transpose more
+    // zero lines than real ones (and xsimd transposes 16 × 16 through memory): copy it float by float.
+    if constexpr (2 * Width > kLanes)
+      for (; d + kLanes <= depth; d += kLanes)
+        for (std::size_t g = 0; g < Width; g += kLanes) {  // lines g .. g + kLanes
+          Batch block[kLanes];
+          for (std::size_t r = 0; r < kLanes; ++r)
+            block[r] = g + r < lines ? Batch::load_unaligned(src + (g + r) * ld + d) : Batch(0.0f);
+          xsimd::transpose(block, block + kLanes);
+          const std::size_t count = std::min(kLanes, Width - g);
+          for (std::size_t t = 0; t < kLanes; ++t) {
+            float* dst = panel + (d + t) * Width + g;
+            // a partial group's extra lanes would land on the next row's earlier groups, already written
+            if (count == kLanes || (g == 0 && batch_fits<Width>(d + t, 0, depth))) {
+              block[t].store_unaligned(dst);
+            } else {
+              alignas(64) float lanes[kLanes];
+              block[t].store_unaligned(lanes);
+              for (std::size_t l = 0; l < count; ++l) dst[l] = lanes[l];
+            }
           }
         }
-      }
-    for (; d < depth; ++d)  // depth tail, one row at a time
+    for (; d < depth; ++d)  // depth tail (or all of a narrow panel), one row at a time
       for (std::size_t l = 0; l < Width; ++l) panel[d * Width + l] = l < lines ? src[l * ld + d] : 0.0f;
   }
 

@@ -7,5 +7,7 @@ mkdir -p "$root/build"
 exec 9>"$root/build/.native.lock"
 flock 9
 build="${NEURITE_BUILD_DIR:-$root/build/native}"
+# a tree configured before the kernel sets existed cached -march=native as its default: start it afresh
+if [ -z "${NEURITE_BUILD_DIR:-}" ] && [ -f "$build/CMakeCache.txt" ] && ! grep -q '^NEURITE_SANITIZE:' "$build/CMakeCache.txt"; then rm -rf "$build"; fi
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --parallel "$(nproc)"

@@ -41,18 +41,21 @@ std::string set_names() {
   return names;
 }
 
+// The set called `name`; `asked` says where the name came from in the errors.
+const KernelSet& runnable_set(const std::string& name, const std::string& asked) {
+  for (const KernelSet* set : compiled_kernel_sets())
+    if (set->name == name) {
+      if (!set->runs_here())
+        throw std::runtime_error(asked + ": this CPU cannot run the " + set->description + " kernels");
+      return *set;
+    }
+  throw std::invalid_argument(asked + " names no kernel set of this build (" + set_names() + ")");
+}
+
 const KernelSet& initial_kernels() {
   const char* requested = std::getenv("NEURITE_SIMD");
   if (requested == nullptr || *requested == '\0') return best_kernels_for_this_cpu();
-  for (const KernelSet* set : compiled_kernel_sets())
-    if (set->name == std::string(requested)) {
-      if (!set->runs_here())
-        throw std::runtime_error("NEURITE_SIMD=" + std::string(requested) + ": this CPU cannot run the " +
-                                 set->description + " kernels");
-      return *set;
-    }
-  throw std::invalid_argument("NEURITE_SIMD=" + std::string(requested) + " names no kernel set of this build (" +
-                              set_names() + ")");
+  return runnable_set(requested, "NEURITE_SIMD=" + std::string(requested));
 }
 
 const KernelSet*& active_set() {
@@ -98,13 +101,7 @@ const KernelSet& best_kernels_for_this_cpu() {
 const KernelSet& active_kernels() { return *active_set(); }
 
 const KernelSet& use_kernels(const std::string& name) {
-  for (const KernelSet* set : compiled_kernel_sets())
-    if (set->name == name) {
-      if (!set->runs_here())
-        throw std::runtime_error(std::string("this CPU cannot run the ") + set->description + " kernels (" + name + ")");
-      return *(active_set() = set);
-    }
-  throw std::invalid_argument("no kernel set named '" + name + "' in this build (" + set_names() + ")");
+  return *(active_set() = &runnable_set(name, "kernel set '" + name + "'"));
 }
 
 }  // namespace neurite::kernels

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Neurite needs on a Debian bookworm machine; idempotent and quick when done.
 #   1. apt packages (emscripten, doctest, nlohmann-json, zlib, chromium, Fashion-MNIST; clang with its
-#      sanitizer and libFuzzer runtimes for the ASan/UBSan suite and the fuzz targets)
+#      sanitizer and libFuzzer runtimes for the ASan/UBSan suite and the fuzz targets; qemu-user,
+#      which runs the native tests as on CPUs without AVX)
 #   2. xsimd 13 / xtensor 0.25 / xtl 0.7 headers from Debian trixie, unpacked into .deps/prefix
 #      (bookworm's xsimd 8 has no wasm target and does not match its xtensor)
 #   3. npm packages from package-lock.json
@@ -16,7 +17,7 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=(cmake g++ make emscripten doctest-dev nlohmann-json3-dev zlib1g-dev chromium
-              dataset-fashion-mnist nodejs npm clang libclang-rt-14-dev binutils)
+              dataset-fashion-mnist nodejs npm clang libclang-rt-14-dev binutils qemu-user)
 
 install_apt_packages() {
   local missing=()

@@ -92,6 +92,7 @@ Shape BatchNormalization::build(const Shape& input_shape, Rng&) {
                                 std::to_string(last) + ") of input " + shape_str(input_shape) +
                                 " is supported, got axis " + std::to_string(options_.axis));
   channels_ = input_shape.back();
+  check_weight_size({channels_}, "BatchNormalization '" + name() + "'");
   gamma_ = xt::ones<float>({channels_});
   beta_ = xt::zeros<float>({channels_});
   moving_mean_ = xt::zeros<float>({channels_});

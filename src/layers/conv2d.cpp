@@ -109,6 +109,7 @@ std::unique_ptr<Layer> Conv2D::from_config(const json& config) {
 Shape Conv2D::build(const Shape& input_shape, Rng& rng) {
   geometry_ = window_geometry(input_shape, kernel_size_, options_.strides, options_.padding, "Conv2D '" + name() + "'");
   const std::size_t taps = kernel_size_.h * kernel_size_.w;
+  check_weight_size({kernel_size_.h, kernel_size_.w, geometry_.channels, filters_}, "Conv2D '" + name() + "' kernel");
   kernel_ = Tensor::from_shape({kernel_size_.h, kernel_size_.w, geometry_.channels, filters_});
   glorot_uniform(kernel_, taps * geometry_.channels, taps * filters_, rng);  // Keras' receptive-field fans
   kernel_grad_ = xt::zeros<float>(kernel_.shape());

@@ -33,6 +33,7 @@ std::unique_ptr<Layer> Dense::from_config(const json& config) {
 Shape Dense::build(const Shape& input_shape, Rng& rng) {
   if (input_shape.empty()) throw std::invalid_argument("Dense '" + name() + "' needs an input with at least one axis");
   fan_in_ = input_shape.back();
+  check_weight_size({fan_in_, units_}, "Dense '" + name() + "' kernel");
   kernel_ = Tensor::from_shape({fan_in_, units_});
   glorot_uniform(kernel_, fan_in_, units_, rng);
   kernel_grad_ = xt::zeros<float>(kernel_.shape());

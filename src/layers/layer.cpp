@@ -4,6 +4,19 @@
 
 namespace neurite {
 
+void check_weight_size(const Shape& shape, const std::string& owner) {
+  std::size_t floats = 1;
+  for (std::size_t d : shape) {
+    if (d != 0 && floats > kMaxWeightFloats / d) floats = kMaxWeightFloats + 1;  // and no overflow
+    else floats *= d;
+  }
+  if (floats <= kMaxWeightFloats) return;
+  std::string dims;
+  for (std::size_t d : shape) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+  throw std::invalid_argument(owner + ": a weight of shape [" + dims + "] is larger than the " +
+                              std::to_string(kMaxWeightFloats) + " floats a layer may hold");
+}
+
 std::size_t Layer::param_count() {
   std::size_t count = 0;
   for (const auto& p : weights()) count += p.value->size();

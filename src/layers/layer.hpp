@@ -25,6 +25,13 @@ struct Param {
   float l2 = 0.0f;
 };
 
+// The most floats one weight of a layer may hold (2^28: 1 GiB, more than a browser tab can train).
+// A model file asking for more (a Conv2D with 10^9 filters, say) is an error before anything is
+// allocated, instead of an out-of-memory abort.
+constexpr std::size_t kMaxWeightFloats = std::size_t{1} << 28;
+// Throws std::invalid_argument naming `owner` when a weight of this shape would exceed kMaxWeightFloats.
+void check_weight_size(const Shape& shape, const std::string& owner);
+
 class Layer {
  public:
   virtual ~Layer() = default;

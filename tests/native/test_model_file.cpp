@@ -400,6 +400,17 @@ TEST_CASE("model_file.numbers_out_of_range") {
                        std::invalid_argument);
 }
 
+TEST_CASE("model_file.layer_too_large_to_allocate") {
+  // found by tests/fuzz/fuzz_model_json: a Dense of 3.9·10⁹ units made the loader allocate 58 GB and
+  // abort (a dead tab in the browser); a weight over kMaxWeightFloats is an error before any allocation
+  auto model = mnist_model(3);
+  auto a = artifacts_of(*model);
+  for (auto& layer : a.model_json["modelTopology"]["config"]["layers"])
+    if (layer["class_name"] == "Dense") layer["config"]["units"] = 3900000000LL;
+  CHECK_THROWS_WITH_AS(io::from_artifacts(a), doctest::Contains("kernel: a weight of shape [784, 3900000000] is larger than"),
+                       std::invalid_argument);
+}
+
 TEST_CASE("model_file.no_input_shape") {
   auto model = mnist_model(3);
   auto a = artifacts_of(*model);

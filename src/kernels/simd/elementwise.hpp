@@ -1,6 +1,6 @@
 #pragma once
 // The element-wise kernels (kernels/elementwise.hpp) for one instruction set: Elementwise<Arch>.
-// Compiled once per target by kernel_set.cpp; every loop works for any batch width.
+// Compiled once per target by target.cpp; every loop works for any batch width.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // SGEMM (kernels/gemm.hpp) for one instruction set: Gemm<Arch>, compiled once per target by
-// kernel_set.cpp. The blocking scheme is in kernels/gemm_detail.hpp. Every routine here works for
+// target.cpp. The blocking scheme is in kernels/gemm_detail.hpp. Every routine here works for
 // any batch width: panels may be narrower than a batch (6 rows against AVX-512's 16 lanes), a
 // whole number of batches, or neither, and no store ever writes outside the panel or tile it fills.
 #include <algorithm>

@@ -2,7 +2,7 @@
 // Element-wise loops over raw buffers with xsimd batches of any width. The tail (n % lanes) goes
 // through the same functor on a zero-padded batch, so every op is written once, for batches only.
 //
-// Like everything under kernels/simd/, this is compiled once per instruction set (kernel_set.cpp)
+// Like everything under kernels/simd/, this is compiled once per instruction set (target.cpp)
 // and lives in an unnamed namespace: each target's copy stays inside its own object file.
 #include <algorithm>
 #include <cstddef>

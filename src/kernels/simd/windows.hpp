@@ -1,6 +1,6 @@
 #pragma once
 // The sliding-window kernels (kernels/im2col.hpp) for one instruction set: Windows<Arch>. Compiled
-// once per target by kernel_set.cpp. Only max pooling works in SIMD batches (across channels); the
+// once per target by target.cpp. Only max pooling works in SIMD batches (across channels); the
 // rest copies and adds runs of floats, which compilers vectorise for the target by themselves.
 #include <algorithm>
 #include <cstddef>

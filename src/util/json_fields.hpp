@@ -26,6 +26,7 @@ bool fits(const nlohmann::json& value) {
     if (value.is_number_float()) {
       const double v = value.get<double>();  // 2.0 is accepted as 2, 2.5 and 1e300 are not
       return v == std::floor(v) && v >= double(std::numeric_limits<T>::min()) &&
+             // (max() / 2: double(max()) of a 64-bit type rounds up to 2^63, which would not fit)
              v <= double(std::numeric_limits<T>::max()) / 2;
     }
     return true;  // not a number: get<T> reports the wrong type

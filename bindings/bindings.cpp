@@ -17,13 +17,17 @@ using neurite::TrainingSession;
 EMSCRIPTEN_BINDINGS(neurite) {
   function("buildInfo", GUARD(&nb::build_info));
   function("presets", GUARD(&nb::presets_js));
+  function("registry", GUARD(&nb::registry_js));
   function("setThreadCount", GUARD(&nb::set_thread_count));
 
   class_<Sequential>("Sequential")
       .function("buildDeclared", GUARD(&neurite::build_declared))
       .function("built", GUARD(&Sequential::built))
       .function("compile", GUARD(&nb::compile_named))
+      .function("compileWithConfig", GUARD(&nb::compile_with_config))
       .function("compileSettings", GUARD(&nb::compile_settings))
+      .function("impliedLoss", GUARD(&nb::implied_loss_js))
+      .function("predictSamples", GUARD(&nb::predict_samples))
       .function("summary", GUARD(&Sequential::summary))
       .function("topology", GUARD(&nb::topology_text))
       .function("layers", GUARD(&nb::layers_js))
@@ -44,7 +48,10 @@ EMSCRIPTEN_BINDINGS(neurite) {
 
   class_<Samples>("Samples")
       .function("size", GUARD(&Samples::size))
-      .function("sampleSize", GUARD(&Samples::sample_size));
+      .function("sampleSize", GUARD(&Samples::sample_size))
+      .function("slice", GUARD(&Samples::slice));
+  function("samplesFromBytes", GUARD(&nb::samples_from_bytes));
+  function("samplesFromFloats", GUARD(&nb::samples_from_floats));
 
   class_<LabeledSamples>("LabeledSamples")
       .function("size", GUARD(&LabeledSamples::size))

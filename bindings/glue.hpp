@@ -21,7 +21,11 @@
 #include "kernels/parallel.hpp"
 #include "losses/loss.hpp"
 #include "metrics/metrics.hpp"
+#include "activations/activation.hpp"
+#include "layers/registry.hpp"
+#include "model/implied_loss.hpp"
 #include "model/inspect.hpp"
+#include "model/metric_tracker.hpp"
 #include "model/labeled_samples.hpp"
 #include "model/presets.hpp"
 #include "model/samples.hpp"
@@ -232,6 +236,30 @@ inline val presets_js() {
   return out;
 }
 
+// Every name the core accepts, so that the JavaScript library, the page and its layer editor read
+// the vocabulary from here instead of keeping copies (tests/js/library.test.mjs compares them).
+inline val registry_js() {
+  val out = val::object();
+  out.set("layers", array_js(layer_class_names()));
+  out.set("activations", array_js(activation_names()));
+  out.set("optimizers", array_js(optimizer_names()));
+  out.set("losses", array_js(loss_names()));
+  out.set("metrics", array_js(MetricTracker::known()));
+  val listed = presets_js();
+  for (std::size_t i = 0; i < presets().size(); ++i)
+    listed[i].set("topology", make_preset(presets()[i].name, 0)->topology().dump());  // JSON text
+  out.set("presets", listed);
+  return out;
+}
+
+inline val implied_loss_js(Sequential& model) {
+  const ImpliedLoss loss = implied_loss(model);
+  val out = val::object();
+  out.set("loss", loss.name);
+  out.set("fromLogits", loss.from_logits);
+  return out;
+}
+
 inline std::unique_ptr<Sequential> model_from_topology(const std::string& topology, std::uint32_t seed) {
   return Sequential::from_topology(parse_json(topology, "topology"), seed);
 }
@@ -257,6 +285,14 @@ inline void compile_named(Sequential& model, const std::string& optimizer, float
                 emscripten::vecFromJSArray<std::string>(metrics));
 }
 
+// optimizer: Keras' {"class_name": "SGD", "config": {"learning_rate", "momentum", "nesterov"}} (or
+// a plain name) as JSON text; missing fields take Keras' defaults.
+inline void compile_with_config(Sequential& model, const std::string& optimizer, const std::string& loss,
+                                bool from_logits, const val& metrics) {
+  model.compile(optimizer_from_json(parse_json(optimizer, "optimizer")), make_loss(loss, from_logits),
+                emscripten::vecFromJSArray<std::string>(metrics));
+}
+
 inline val compile_settings(Sequential& model) {
   if (!model.compiled()) return val::null();
   val out = val::object();
@@ -265,6 +301,7 @@ inline val compile_settings(Sequential& model) {
   out.set("loss", model.loss()->name());
   out.set("fromLogits", model.loss()->from_logits());
   out.set("metrics", array_js(model.metric_names()));
+  out.set("optimizerConfig", val(model.optimizer()->config().dump()));
   return out;
 }
 
@@ -343,6 +380,22 @@ inline val evaluate_js(Sequential& model, const Samples& x, const Samples& y, st
 
 inline val confusion_matrix_js(Sequential& model, const Samples& x, const Samples& y, std::size_t batch_size) {
   return confusion_js(model.confusion_matrix(x, y, batch_size));
+}
+
+// Samples of the given full shape [n, ...]: bytes divided by `divisor` as batches are gathered
+// (MNIST stays uint8 in wasm memory), or floats.
+inline Samples samples_from_bytes(const val& bytes, const val& shape, float divisor) {
+  if (!(divisor > 0.0f)) throw std::invalid_argument("samples: the divisor must be positive");
+  return Samples::of_bytes(tensor_from_js<ByteTensor>(bytes, shape_from_js(shape, "samples shape"), "samples"), divisor);
+}
+
+inline Samples samples_from_floats(const val& floats, const val& shape) {
+  return Samples::of(tensor_from_js<Tensor>(floats, shape_from_js(shape, "samples shape"), "samples"));
+}
+
+inline val predict_samples(Sequential& model, const Samples& x, std::size_t batch_size) {
+  const Tensor out = model.predict(x, batch_size);
+  return float32_copy(out.data(), out.size());
 }
 
 // images: n × ... bytes (shape [n, ...]), labels: n class indices.

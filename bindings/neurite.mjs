@@ -105,6 +105,31 @@ class Dataset {
   }
 }
 
+// Inputs or targets in wasm memory (bytes divided as batches are gathered, or floats).
+class Samples {
+  #h;
+  constructor(handle) { this.#h = own(this, handle); }
+  get handle() {
+    if (!this.#h) throw new Error('the samples have been disposed');
+    return this.#h;
+  }
+  get size() { return guard(() => this.handle.size()); }
+  slice(begin, end = this.size) {
+    return new Samples(guard(() => this.handle.slice(count('begin', begin, { min: 0 }), count('end', end, { min: 0 }))));
+  }
+  dispose() {
+    if (this.#h) release(this, this.#h);
+    this.#h = null;
+  }
+}
+
+// Inputs and the targets as given (Keras' x and y); usable wherever a Dataset is.
+class SamplePair {
+  constructor(x, y) { this.x = x; this.y = y; }
+  get size() { return this.x.size; }
+  temporaries(_model, keep) { return [keep(this.x.handle.clone()), keep(this.y.handle.clone())]; }
+}
+
 class Session {
   #h;
   #model;
@@ -154,6 +179,7 @@ class Model {
 
   // Keras' compile. Without `loss`, the current loss (and its fromLogits) is kept, so a preset can
   // be recompiled with another optimizer or learning rate. learningRate: the optimizer's default.
+  // optimizer: a name, or Keras' { class_name: 'SGD', config: { learning_rate, momentum, ... } }.
   compile({ optimizer = 'adam', learningRate, loss, fromLogits, metrics = ['accuracy'] } = {}) {
     const current = this.compiled;
     if (loss === undefined) {
@@ -163,9 +189,16 @@ class Model {
     }
     if (learningRate !== undefined && !(learningRate > 0))
       throw new RangeError(`compile: learningRate must be positive, got ${learningRate}`);
+    if (typeof optimizer === 'object' && optimizer !== null) {
+      guard(() => this.handle.compileWithConfig(JSON.stringify(optimizer), String(loss), Boolean(fromLogits),
+        Array.from(metrics, String)));
+      return;
+    }
     guard(() => this.handle.compile(String(optimizer), learningRate ?? -1, String(loss), Boolean(fromLogits),
       Array.from(metrics, String)));
   }
+  // What compile uses when no loss is named: {loss, fromLogits} from the output layer (C++ decides).
+  get impliedLoss() { return guard(() => this.handle.impliedLoss()); }
   // {optimizer, learningRate, loss, fromLogits, metrics} or null before compile
   get compiled() {
     const settings = guard(() => this.handle.compileSettings());
@@ -184,6 +217,7 @@ class Model {
   // n samples of inputShape, row-major: floats, or bytes that are divided by 255 (pixels as stored).
   // Returns a Float32Array of n × outputShape values.
   predict(input, n, { batchSize = 32 } = {}) {
+    if (input instanceof Samples) return guard(() => this.handle.predictSamples(input.handle, count('batchSize', batchSize)));
     if (Array.isArray(input)) input = Float32Array.from(input);
     if (n === undefined) {
       const shape = this.inputShape;
@@ -283,6 +317,12 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
     // {simd: 'wasm' when SIMD128 kernels are in, threads: whether this is the pthread build}
     buildInfo: () => guard(() => Module.buildInfo()),
     presets: () => guard(() => Module.presets()),
+    // every layer, activation, optimizer, loss and metric name the core accepts, and the presets
+    registry() {
+      const r = guard(() => Module.registry());
+      for (const p of r.presets) p.topology = JSON.parse(p.topology);
+      return r;
+    },
 
     createModel({ preset, topology, seed } = {}) {
       if (preset !== undefined) return wrap(guard(() => Module.makePreset(String(preset), seedOf(seed))));
@@ -299,6 +339,17 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
       const bytes = bytesOf('weights', weights);
       return wrap(guard(() => Module.loadArtifacts(text, bytes, seedOf(seed))));
     },
+
+    // values: shape[0] samples, row-major; bytes are divided by `divisor` as batches are gathered.
+    createSamples(values, shape, { divisor = 1 } = {}) {
+      if (values instanceof Uint8Array || values instanceof Uint8ClampedArray)
+        return new Samples(guard(() => Module.samplesFromBytes(values, Array.from(shape), divisor)));
+      if (!(values instanceof Float32Array)) throw new TypeError('createSamples: values must be a Float32Array or a Uint8Array');
+      if (divisor !== 1) throw new RangeError('createSamples: a divisor applies to bytes only');
+      return new Samples(guard(() => Module.samplesFromFloats(values, Array.from(shape))));
+    },
+    // x and y Samples as fit, evaluate and confusion take them
+    pair: (x, y) => new SamplePair(x, y),
 
     // images: shape[0] samples of bytes (pixels, divided by 255 as batches are made); labels: one
     // class index per sample. Both are copied into wasm memory once.

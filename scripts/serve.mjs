@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// Neurite's static server: no dependencies, used by `npm start` and by the browser tests.
-//   /               web/
-//   /wasm/api.mjs   bindings/neurite.mjs (the facade imports ./neurite.mjs next to its own URL)
-//   /wasm/*         build/wasm/
-//   /data/*         build/data/ (gzip-compressed IDX files made by scripts/build-web.sh)
-//   /vendor/*       a few files from node_modules (uPlot)
+// Neurite's static server: no dependencies, used by `npm start` and by the browser tests. It
+// serves dist/ (scripts/build-dist.sh) as any static host would: the page, the library, the wasm
+// builds and the data files.
 // It sends COOP/COEP so the page is cross-origin isolated (SharedArrayBuffer, hence the threaded
 // build); `--no-isolation` or NEURITE_ISOLATION=0 leaves them out to exercise the fallback.
 import { createServer } from 'node:http';
@@ -33,16 +30,8 @@ const MIME = {
 };
 
 // Exact files first, then prefixes; the first match wins.
-const FILES = {
-  '/wasm/api.mjs': 'bindings/neurite.mjs',
-  '/vendor/uPlot.esm.js': 'node_modules/uplot/dist/uPlot.esm.js',
-  '/vendor/uPlot.min.css': 'node_modules/uplot/dist/uPlot.min.css',
-};
-const PREFIXES = [
-  ['/wasm/', 'build/wasm'],
-  ['/data/', 'build/data'],
-  ['/', 'web'],
-];
+const FILES = {};
+const PREFIXES = [['/', 'dist']];
 
 // 'wasm-unsafe-eval' lets the page compile WebAssembly without allowing eval();
 // blob: lets Emscripten's pthread pool start its workers however its glue chooses.

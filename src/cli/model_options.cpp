@@ -7,6 +7,7 @@
 #include "data/idx.hpp"
 #include "data/toy.hpp"
 #include "io/model_file.hpp"
+#include "model/implied_loss.hpp"
 #include "model/presets.hpp"
 
 namespace neurite::cli {
@@ -15,16 +16,6 @@ const std::set<std::string> kModelOptions = {"preset", "model", "weights", "opti
 const std::set<std::string> kDataOptions = {"data", "train-images", "train-labels", "test-images", "test-labels"};
 
 namespace {
-
-// A model.json without weights only defines the network: compile it as its output suggests.
-void compile_for_output(Sequential& model) {
-  Activation* out = model.layers().back()->output_activation();
-  const std::string act = out ? out->name() : "linear";
-  if (act == "sigmoid")
-    model.compile(make_optimizer("adam"), make_loss("binary_crossentropy"), {"accuracy"});
-  else
-    model.compile(make_optimizer("adam"), make_loss("sparse_categorical_crossentropy", act != "softmax"), {"accuracy"});
-}
 
 std::unique_ptr<Sequential> model_file(const std::string& path, std::uint32_t seed) {
   std::ifstream in(path);

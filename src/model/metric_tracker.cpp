@@ -9,7 +9,15 @@ MetricTracker::MetricTracker(std::vector<std::string> metric_names, std::size_t 
     : names_(std::move(metric_names)), confusion_(classes) {
   for (const auto& m : names_)
     if (!is_known(m))
-      throw std::invalid_argument("unknown metric '" + m + "' (known: accuracy, precision, recall, f1, mae, mse)");
+      throw std::invalid_argument("unknown metric '" + m + "' (known: " + known_list() + ")");
+}
+
+std::vector<std::string> MetricTracker::known() { return {"accuracy", "precision", "recall", "f1", "mae", "mse"}; }
+
+std::string MetricTracker::known_list() {
+  std::string list;
+  for (const auto& m : known()) list += (list.empty() ? "" : ", ") + m;
+  return list;
 }
 
 bool MetricTracker::is_known(const std::string& m) { return needs_classes(m) || m == "mae" || m == "mse"; }

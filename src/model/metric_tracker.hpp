@@ -16,6 +16,9 @@ class MetricTracker {
   // `classes`: number of classes of the confusion matrix (2 for a single binary output).
   MetricTracker(std::vector<std::string> metric_names, std::size_t classes);
   static bool is_known(const std::string& metric);
+  // Keras' names of the metrics compile() accepts ("acc" too, as an alias of "accuracy").
+  static std::vector<std::string> known();
+  static std::string known_list();  // "accuracy, precision, ..." for error messages
   static bool needs_classes(const std::string& metric);
 
   void reset();

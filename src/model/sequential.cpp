@@ -88,7 +88,7 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
                          std::vector<std::string> metrics) {
   for (const auto& m : metrics)
     if (!MetricTracker::is_known(m))
-      throw std::invalid_argument("unknown metric '" + m + "' (known: accuracy, precision, recall, f1, mae, mse)");
+      throw std::invalid_argument("unknown metric '" + m + "' (known: " + MetricTracker::known_list() + ")");
   if (layers_.empty()) throw std::logic_error("compile: the model has no layers");
   // softmax + cross-entropy (sigmoid + binary cross-entropy) differentiate as one stable step
   Activation* last = layers_.back()->output_activation();

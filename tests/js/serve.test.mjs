@@ -1,4 +1,4 @@
-// scripts/serve.mjs: the routes, MIME types and isolation headers the page depends on.
+// scripts/serve.mjs (it serves dist/): the routes, MIME types and isolation headers the page depends on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -53,9 +53,9 @@ test('serve.no_escape_from_the_served_folders', async () => {
   assert.equal(resolvePath('/../package.json'), null);
   assert.equal(resolvePath('/%2e%2e/package.json'), null);
   assert.equal(resolvePath('/wasm/..%2f..%2fpackage.json'), null);
-  assert.match(resolvePath('/wasm/api.mjs'), /bindings\/neurite\.mjs$/);
-  assert.match(resolvePath('/wasm/neurite.wasm'), /build\/wasm\/neurite\.wasm$/);
-  assert.match(resolvePath('/data/mnist/x.gz'), /build\/data\/mnist\/x\.gz$/);
+  assert.match(resolvePath('/wasm/api.mjs'), /dist\/wasm\/api\.mjs$/);
+  assert.match(resolvePath('/neurite.js'), /dist\/neurite\.js$/);
+  assert.match(resolvePath('/data/mnist/x.gz'), /dist\/data\/mnist\/x\.gz$/);
   // fetch would normalise the dots away (WHATWG URLs); a raw request sends them as written. The
   // server's URL parsing may fold them into web/package.json, never into the repository's own.
   const repoPackage = fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8');

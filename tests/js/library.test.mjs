@@ -1,0 +1,170 @@
+// The JavaScript library (dist/neurite.js) in Node 20, used only through its TF.js-named API: the
+// MNIST tutorial network to ≥ 97.5 %, the toy binary classifier on arrays made in JS, callbacks,
+// save → load round trips through files, errors, and the vocabulary checked against the core's.
+//   bash scripts/build.sh && node --test tests/js/library.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { root } from './helpers/mnist.mjs';
+
+const dist = path.join(root, 'dist/neurite.js');
+assert.ok(fs.existsSync(dist), `${dist} is missing: build it first (bash scripts/build.sh)`);
+const nn = await import(dist);
+const { LAYER_CLASSES, LOSSES, OPTIMIZERS } = await import(path.join(root, 'dist/lib/names.js'));
+
+const tutorialMlp = () => nn.sequential({ seed: 1, layers: [
+  nn.layers.flatten({ inputShape: [28, 28] }),
+  nn.layers.dense({ units: 128, activation: 'relu' }),
+  nn.layers.dropout({ rate: 0.2 }),
+  nn.layers.dense({ units: 10 }),
+] });
+
+const mnist = await nn.datasets.mnist.load();
+
+test('library.mnist_tutorial_mlp_reaches_97_5_percent', async () => {
+  const { xTrain, yTrain, xTest, yTest } = mnist;
+  assert.deepEqual(xTrain.shape, [60000, 28, 28]);
+  assert.equal(xTrain.dtype, 'uint8');
+  assert.equal(xTrain.div(255).dtype, 'float32');
+  const model = tutorialMlp();
+  model.compile({ optimizer: 'adam', loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+  const epochs = [];
+  const history = await model.fit(xTrain.div(255), yTrain, { epochs: 5, batchSize: 32,
+    validationData: [xTest.div(255), yTest], callbacks: { onEpochEnd: (epoch, logs) => { epochs.push([epoch, logs]); } } });
+  assert.deepEqual(Object.keys(history.history).sort(), ['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+  assert.equal(history.history.val_accuracy.length, 5);
+  assert.deepEqual(epochs.map(([e]) => e), [0, 1, 2, 3, 4]);
+  assert.equal(epochs[4][1].val_accuracy, history.history.val_accuracy[4]);
+  const [loss, acc] = await model.evaluate(xTest.div(255), yTest);
+  assert.equal(typeof loss, 'number');
+  assert.ok(acc >= 0.975, `test accuracy ${acc}`);
+  assert.ok(Math.abs(acc - history.history.val_accuracy[4]) < 1e-6);
+  const probs = await model.predict(xTest.slice([0], [1]).div(255)).data();
+  assert.equal(probs.length, 10);
+  const [label] = await yTest.slice([0], [1]).data();
+  assert.equal(probs.indexOf(Math.max(...probs)), label);
+});
+
+test('library.toy_binary_classifier_on_js_arrays', async () => {
+  // two features, label: inside the unit circle or not, made here in JS
+  let s = 7;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4 - 2;
+  const n = 500;
+  const x = [], y = [];
+  for (let i = 0; i < n; i++) {
+    const a = rand(), b = rand();
+    x.push([a, b]);
+    y.push([a * a + b * b < 1.5 ? 1 : 0]);
+  }
+  const model = nn.sequential({ seed: 3 });
+  model.add(nn.layers.dense({ units: 10, activation: 'relu', inputShape: [2] }));
+  model.add(nn.layers.dense({ units: 1, activation: 'sigmoid' }));
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const history = await model.fit(nn.tensor2d(x), nn.tensor2d(y), { epochs: 100, batchSize: 10 });
+  assert.equal(history.history.loss.length, 100);
+  assert.ok(history.history.loss[99] < history.history.loss[0] / 2, `loss ${history.history.loss[0]} → ${history.history.loss[99]}`);
+  const [, acc] = await model.evaluate(nn.tensor2d(x), nn.tensor2d(y));
+  assert.ok(acc > 0.9, `accuracy ${acc}`);
+  const summary = await model.summary(undefined, undefined, () => {});
+  assert.match(summary, /Dense/);
+  assert.match(summary, /Total params: 41/);
+});
+
+test('library.batch_callbacks_and_stop_training_after_that_batch', async () => {
+  const model = tutorialMlp();
+  model.compile({ optimizer: nn.train.sgd(0.1), loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+  const batches = [];
+  const history = await model.fit(mnist.xTrain.slice(0, 640).div(255), mnist.yTrain.slice(0, 640), { epochs: 3, batchSize: 32,
+    callbacks: { onBatchEnd(batch, logs) { batches.push(logs); if (batch === 6) model.stopTraining = true; } } });
+  assert.equal(batches.length, 7, 'onBatchEnd ran for batches 0..6 and training stopped after batch 6');
+  assert.deepEqual(batches.map((b) => b.batch), [0, 1, 2, 3, 4, 5, 6]);
+  assert.ok(batches.every((b) => Number.isFinite(b.loss) && b.accuracy >= 0 && b.accuracy <= 1));
+  assert.equal(history.history.loss.length, 1);
+});
+
+test('library.early_stopping_stops_when_the_monitor_stalls', async () => {
+  const model = tutorialMlp();
+  // a learning rate this small changes nothing measurable: val_loss stops improving at once
+  model.compile({ optimizer: nn.train.sgd(1e-9), loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
+  const history = await model.fit(mnist.xTrain.slice(0, 256).div(255), mnist.yTrain.slice(0, 256), { epochs: 20, batchSize: 64,
+    validationData: [mnist.xTest.slice(0, 256).div(255), mnist.yTest.slice(0, 256)], shuffle: false,
+    callbacks: [nn.callbacks.earlyStopping({ monitor: 'val_loss', minDelta: 1e-3, patience: 2 })] });
+  assert.equal(history.history.loss.length, 3);
+});
+
+test('library.save_and_load_through_files_keeps_weights_and_training_config', async () => {
+  const model = tutorialMlp();
+  model.compile({ optimizer: nn.train.sgd(0.05), loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+  await model.fit(mnist.xTrain.slice(0, 1000).div(255), mnist.yTrain.slice(0, 1000), { epochs: 1 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-lib-'));
+  const saved = await model.save(`file://${dir}`);
+  assert.ok(saved.modelArtifactsInfo.weightDataBytes > 400000);
+  assert.ok(fs.existsSync(path.join(dir, 'model.json')) && fs.existsSync(path.join(dir, 'weights.bin')));
+  const again = await nn.loadModel(`file://${dir}`);
+  assert.deepEqual(again.compiled.optimizer, 'sgd');
+  assert.equal(again.compiled.loss, 'sparse_categorical_crossentropy');
+  assert.equal(again.compiled.fromLogits, true);
+  const x = mnist.xTest.slice(0, 20).div(255);
+  assert.deepEqual(await again.predict(x).data(), await model.predict(x).data());
+  // the kept training config trains without compile
+  const history = await again.fit(mnist.xTrain.slice(0, 64).div(255), mnist.yTrain.slice(0, 64), { epochs: 1 });
+  assert.equal(history.history.loss.length, 1);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('library.tensors_views_and_one_hot', async () => {
+  const t = nn.tensor([[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(t.shape, [2, 3]);
+  assert.deepEqual(Array.from(await t.div(2).data()), [0.5, 1, 1.5, 2, 2.5, 3]);
+  assert.deepEqual(await t.reshape([3, -1]).array(), [[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(Array.from(await t.slice([1], [1]).data()), [4, 5, 6]);
+  assert.deepEqual(await nn.oneHot(nn.tensor1d([2, 0], 'int32'), 3).array(), [[0, 0, 1], [1, 0, 0]]);
+  // views of data in the worker: nothing copied until data()
+  const firstLabels = await nn.oneHot(mnist.yTrain, 10).slice(0, 2).array();
+  const labels = await mnist.yTrain.slice(0, 2).data();
+  firstLabels.forEach((row, i) => assert.equal(row.indexOf(1), labels[i]));
+  const pixels = await mnist.xTrain.slice(0, 1).div(255).data();
+  assert.equal(pixels.length, 784);
+  assert.ok(pixels.every((v) => v >= 0 && v <= 1) && pixels.some((v) => v > 0.9));
+  assert.throws(() => t.reshape([4, 2]), /cannot reshape a tensor of shape \[2,3\]/);
+});
+
+test('library.categorical_crossentropy_with_one_hot_targets', async () => {
+  const model = nn.sequential({ seed: 2, layers: [
+    nn.layers.flatten({ inputShape: [28, 28] }), nn.layers.dense({ units: 10, activation: 'softmax' })] });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const y = nn.toCategorical(mnist.yTrain.slice(0, 2000), 10);
+  const history = await model.fit(mnist.xTrain.slice(0, 2000).div(255), y, { epochs: 2, batchSize: 32 });
+  assert.ok(history.history.accuracy[1] > 0.8, `accuracy ${history.history.accuracy}`);
+});
+
+test('library.errors_name_the_layer_the_shapes_the_argument_and_the_file', async () => {
+  const bad = nn.sequential({ layers: [nn.layers.dense({ units: 4, inputShape: [3] }), nn.layers.reshape({ targetShape: [3, 3] })] });
+  await assert.rejects(bad.summary(undefined, undefined, () => {}), (err) => err instanceof Error && /reshape/i.test(err.message) && /4/.test(err.message) && /3/.test(err.message));
+  assert.throws(() => nn.train.adam(-1), /learning rate must be positive, got -1/);
+  assert.throws(() => tutorialMlp().compile({ optimizer: 'adamw' }), /unknown optimizer 'adamw'/);
+  const model = tutorialMlp();
+  model.compile({ loss: 'sparseCategoricalCrossentropy' });
+  await assert.rejects(model.fit(nn.tensor(new Float32Array(2 * 27 * 28), [2, 27, 28]), nn.tensor1d([1, 2])),
+    /expects inputs of shape \(28, 28\).*got \(27, 28\)|28, 28.*27, 28/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-idx-'));
+  const file = path.join(dir, 'cut-labels-idx1-ubyte');
+  fs.writeFileSync(file, Buffer.from([0, 0, 8, 1, 0, 0, 0, 5, 1, 2]));
+  await assert.rejects(nn.datasets.fromIdx({ yTrain: file }), /cut-labels-idx1-ubyte: dimensions \[5\] need 13 bytes, the file has 10/);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('library.vocabulary_matches_the_core_registry', async () => {
+  const { registry, simd } = await nn.engineInfo();
+  assert.equal(simd, 'wasm');
+  const sorted = (a) => [...new Set(a)].sort();
+  assert.deepEqual(sorted(Object.values(LAYER_CLASSES)), sorted(registry.layers), 'nn.layers vs the core\'s layer registry');
+  assert.deepEqual(sorted(Object.values(LOSSES)), sorted(registry.losses.filter((l) => l !== 'mse')), 'nn.losses vs the core\'s losses');
+  assert.deepEqual(sorted(Object.values(OPTIMIZERS).map((o) => o.className.toLowerCase())), sorted(registry.optimizers));
+  for (const name of Object.keys(LAYER_CLASSES)) assert.equal(typeof nn.layers[name], 'function', `nn.layers.${name}`);
+  assert.ok(registry.activations.includes('relu') && registry.metrics.includes('accuracy'));
+  assert.ok(registry.presets.some((p) => p.name === 'mlp' && p.topology.class_name === 'Sequential'));
+});

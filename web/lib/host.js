@@ -1,0 +1,395 @@
+// The library's worker side: owns the wasm module (bindings/neurite.mjs) and everything in wasm
+// memory (tensors' data, models, training sessions), and answers the requests of protocol.js. The
+// same code runs in a browser Worker (worker.js) and a Node worker thread (node-worker.js); only
+// how the module loads and how a file is opened differ, and those come in as `env`.
+// Training runs in slices of ~30 ms, so stop, pause and predict requests are answered between them.
+import { Request, FitEvent, DATA_PROGRESS, errorReply } from './protocol.js';
+import { checkPair, parseIdx, readIdxBytes } from './idx.js';
+import { DATA_FILES, isImages } from './catalog.js';
+
+const SLICE_MS = 30;           // work per slice before looking at the message queue again
+const PROGRESS_MS = 1000 / 30; // data-loading progress: ~30 updates a second
+
+const sizeOf = (shape) => shape.reduce((a, b) => a * b, 1);
+
+// env: { post(msg, transfer), loadApi(threaded) → {api, threaded, note?}, open(source) → {name, size, stream()},
+//        schedule(fn): run fn soon, after pending messages }
+export function createHost(env) {
+  let api = null;
+  let started = null;
+  const tensors = new Map();  // id → { values, shape, dtype, cache: Map<key, Samples> }
+  const models = new Map();   // id → the facade's Model
+  const fits = new Map();     // fit id → see startFit
+
+  // ---------- tensors: views of stored values → wasm Samples ----------
+
+  function stored(view) {
+    if (view.tensor == null) return { values: view.values, shape: view.shape, dtype: view.dtype, cache: null };
+    const t = tensors.get(view.tensor);
+    if (!t) throw new Error('this tensor\'s data is gone from the engine (released, or the engine restarted)');
+    return t;
+  }
+
+  function oneHotRows(labels, depth) {
+    const rows = new Float32Array(labels.length * depth);
+    labels.forEach((label, i) => {
+      if (!(label >= 0 && label < depth && Number.isInteger(label)))
+        throw new RangeError(`oneHot: label ${label} at position ${i} is not a class from 0 to ${depth - 1}`);
+      rows[i * depth + label] = 1;
+    });
+    return rows;
+  }
+
+  // The stored values of a view as the model sees them (divided, one-hot), all of the store.
+  function transformed(store, view) {
+    if (view.oneHot) return oneHotRows(store.values, view.oneHot);
+    if (store.dtype === 'float32' && view.divisor === 1) return store.values;
+    if (store.dtype === 'uint8') return store.values;  // divided in wasm as batches are gathered
+    const out = new Float32Array(store.values.length);
+    for (let i = 0; i < out.length; i++) out[i] = store.values[i] / view.divisor;
+    return out;
+  }
+
+  // Samples for a view, made once per (store, transform, sample shape) and sliced (sharing storage).
+  // The caller disposes what it gets; the whole-store Samples stay cached until the tensor is released.
+  function samplesOf(view) {
+    const store = stored(view);
+    const [n, ...sample] = view.shape;
+    const row = view.oneHot ? 1 : sizeOf(sample);
+    const width = view.oneHot ? [view.oneHot] : sample;
+    const aligned = row > 0 && store.values.length % row === 0 && view.offset % row === 0;
+    const values = aligned ? store.values : store.values.subarray(view.offset, view.offset + n * row);
+    const rows = values.length / row;
+    const key = `${view.oneHot ?? 0}|${view.divisor}|${width}`;
+    let whole = aligned ? store.cache?.get(key) : null;
+    if (!whole) {
+      const part = { ...store, values };
+      const divisor = store.dtype === 'uint8' && !view.oneHot ? view.divisor : 1;
+      whole = api.createSamples(transformed(part, view), [rows, ...width], { divisor });
+      if (aligned && store.cache) store.cache.set(key, whole);
+      else return whole;
+    }
+    const first = view.offset / row;
+    return whole.slice(first, first + n);
+  }
+
+  // The view's values as a typed array of its dtype (floats when divided or one-hot).
+  function valuesOf(view) {
+    const store = stored(view);
+    const n = view.shape[0] ?? 1;
+    if (view.oneHot) return oneHotRows(store.values.subarray(view.offset, view.offset + n), view.oneHot);
+    const raw = store.values.subarray(view.offset, view.offset + sizeOf(view.shape));
+    if (view.divisor === 1) return raw.slice();
+    const out = new Float32Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = raw[i] / view.divisor;
+    return out;
+  }
+
+  function release({ tensors: ids = [], models: modelIds = [] }) {
+    for (const id of ids) {
+      for (const s of tensors.get(id)?.cache.values() ?? []) s.dispose();
+      tensors.delete(id);
+    }
+    for (const id of modelIds) {
+      models.get(id)?.dispose();
+      models.delete(id);
+    }
+  }
+
+  // Runs fn with Samples for the given views and disposes them afterwards.
+  function withSamples(views, fn) {
+    const made = [];
+    try {
+      for (const v of views) made.push(v ? samplesOf(v) : null);
+      return fn(...made);
+    } finally {
+      for (const s of made) s?.dispose();
+    }
+  }
+
+  // ---------- data sets ----------
+
+  async function readAll(sources, request) {
+    const total = sources.reduce((s, f) => s + f.size, 0);
+    let loaded = 0, last = 0;
+    const onBytes = (n) => {
+      loaded += n;
+      const now = Date.now();
+      if (now - last >= PROGRESS_MS) { last = now; env.post({ event: DATA_PROGRESS, request, loaded, total }); }
+    };
+    const bytes = await Promise.all(sources.map((s) => readIdxBytes(s.stream(), s.name, onBytes)));
+    env.post({ event: DATA_PROGRESS, request, loaded, total: Math.max(total, loaded) });
+    return bytes;
+  }
+
+  // { sources: { xTrain: source, ... } (any of the four), ids: { xTrain: id, ... }, classes? }
+  async function loadDataset(msg) {
+    const parts = Object.keys(msg.sources).filter((p) => p in DATA_FILES);
+    const opened = await Promise.all(parts.map((p) => env.open(msg.sources[p])));
+    const bytes = await readAll(opened, msg.id);
+    const parsed = {};
+    parts.forEach((p, i) => { parsed[p] = parseIdx(bytes[i], opened[i].name, isImages(p) ? 3 : 1); });
+    const name = (p) => opened[parts.indexOf(p)].name;
+    for (const [x, y] of [['xTrain', 'yTrain'], ['xTest', 'yTest']]) {
+      if (parsed[x] && parsed[y]) checkPair(parsed[x], parsed[y], `${name(x)} / ${name(y)}`, msg.classes ?? 256);
+    }
+    if (parsed.xTrain && parsed.xTest && parsed.xTrain.dims.slice(1).join() !== parsed.xTest.dims.slice(1).join()) {
+      const [a, b] = [parsed.xTrain.dims, parsed.xTest.dims];
+      throw new Error(`training images are ${a[1]}×${a[2]} but test images are ${b[1]}×${b[2]}`);
+    }
+    const out = {};
+    for (const p of parts) {
+      const { dims, data } = parsed[p];
+      tensors.set(msg.ids[p], { values: data, shape: dims, dtype: 'uint8', cache: new Map() });
+      out[p] = { shape: dims, dtype: 'uint8' };
+    }
+    return out;
+  }
+
+  // ---------- models ----------
+
+  function modelOf(id) {
+    const m = models.get(id);
+    if (!m) throw new Error('this model is gone from the engine (disposed, or the engine restarted)');
+    return m;
+  }
+
+  function describe(m) {
+    return {
+      summary: m.summary(), layers: m.layers(), inputShape: m.inputShape, outputShape: m.outputShape,
+      topology: m.topology(), compiled: m.compiled, impliedLoss: m.impliedLoss, params: m.params,
+    };
+  }
+
+  function adopt(id, m) {
+    try {
+      const info = describe(m);
+      models.get(id)?.dispose();
+      models.set(id, m);
+      return info;
+    } catch (err) {
+      m.dispose();
+      throw err;
+    }
+  }
+
+  function compile(msg) {
+    const m = modelOf(msg.model);
+    const implied = msg.loss == null ? m.impliedLoss : null;
+    m.compile({ optimizer: msg.optimizer, loss: msg.loss ?? implied.loss, fromLogits: msg.loss == null ? implied.fromLogits : msg.fromLogits,
+      metrics: msg.metrics });
+    return describe(m);
+  }
+
+  function evaluate(msg) {
+    const m = modelOf(msg.model);
+    return withSamples([msg.x, msg.y], (x, y) => m.evaluate(api.pair(x, y), { batchSize: msg.batchSize }));
+  }
+
+  function predict(msg) {
+    const m = modelOf(msg.model);
+    const values = withSamples([msg.x], (x) => m.predict(x, undefined, { batchSize: msg.batchSize }));
+    const n = msg.x.shape[0];
+    return { result: { values, shape: [n, values.length / Math.max(n, 1)] }, transfer: [values.buffer] };
+  }
+
+  function layerOutput(msg) {
+    const m = modelOf(msg.model);
+    const input = Float32Array.from(valuesOf(msg.x));
+    const out = m.layerOutput(input, msg.layer, msg.x.shape[0]);
+    return { result: out, transfer: [out.values.buffer] };
+  }
+
+  function layerWeights(msg) {
+    const weights = modelOf(msg.model).layerWeights(msg.layer);
+    return { result: weights, transfer: weights.map((w) => w.values.buffer) };
+  }
+
+  function save(msg) {
+    const { modelJson, weights } = modelOf(msg.model).save();
+    const copy = weights instanceof ArrayBuffer ? weights : weights.slice().buffer;
+    return { result: { modelJson, weights: copy }, transfer: [copy] };
+  }
+
+  // ---------- training ----------
+
+  const metricKeys = (logs) => Object.keys(logs).filter((k) => !k.startsWith('val_'));
+
+  // Sums of each metric over the batches of the epoch so far, from the running means of the core.
+  const totals = (logs, batches) => Object.fromEntries(metricKeys(logs).map((k) => [k, logs[k] * batches]));
+
+  function meansSince(from, to, batches) {
+    return Object.fromEntries(Object.keys(to).map((k) => [k, (to[k] - (from[k] ?? 0)) / batches]));
+  }
+
+  function startFit(msg, reply) {
+    const m = modelOf(msg.model);
+    const { epochs, batchSize, shuffle, validationSplit } = msg.options;
+    const session = withSamples([msg.x, msg.y, ...(msg.validation ?? [])], (x, y, vx, vy) =>
+      m.fit(api.pair(x, y), { epochs, batchSize, shuffle, validationSplit, validation: vx ? api.pair(vx, vy) : null }));
+    const fit = {
+      id: msg.fit, session, reply, listen: msg.listen, epochs, batchSize,
+      acks: 0,            // events sent that the caller must answer before training goes on
+      yields: 0,          // yields not answered yet: one may be outstanding
+      position: 0, perBatchMs: 1, prevLogs: null, announced: false,
+      lastYield: performance.now(), atYield: { epoch: 0, batch: 0, sums: {} },
+    };
+    fits.set(fit.id, fit);
+    env.schedule(() => slice(fit));
+  }
+
+  const event = (fit, type, payload) => env.post({ event: type, fit: fit.id, ...payload });
+  const blocked = (fit) => fit.acks > 0 || fit.yields > 1;
+
+  function batchesPerCall(fit) {
+    if (fit.listen.batch) return 1;
+    return Math.max(1, Math.min(200, Math.floor(SLICE_MS / 3 / fit.perBatchMs)));
+  }
+
+  function slice(fit) {
+    if (fits.get(fit.id) !== fit || blocked(fit)) return;
+    try {
+      const start = performance.now();
+      let p;
+      do {
+        const t0 = performance.now();
+        p = fit.session.run(batchesPerCall(fit));
+        if (!fit.announced) announce(fit, p);
+        const position = p.epoch * p.batchesPerEpoch + p.batch;
+        const done = position - fit.position;
+        fit.position = position;
+        // an epoch's end includes validation, which says nothing about the cost of a batch
+        if (done > 0 && !p.epochEnded) fit.perBatchMs = Math.max(0.01, (performance.now() - t0) / done);
+        report(fit, p, done);
+        fit.prevLogs = p.epochEnded ? null : p.logs;
+      } while (!p.finished && !blocked(fit) && performance.now() - start < SLICE_MS);
+      if (p.finished) finish(fit);
+      else if (!blocked(fit)) env.schedule(() => slice(fit));
+    } catch (err) {
+      end(fit);
+      fit.reply(errorReply(fit.reply.id, err));
+    }
+  }
+
+  function announce(fit, p) {
+    fit.announced = true;
+    event(fit, FitEvent.BEGIN, { epochs: fit.epochs, batchesPerEpoch: p.batchesPerEpoch, trainSize: fit.session.trainSize });
+  }
+
+  function report(fit, p, done) {
+    if (fit.listen.batch && done > 0 && p.batch > 0) {
+      const now = totals(p.logs, p.batch);
+      const before = p.batch > 1 && fit.prevLogs ? totals(fit.prevLogs, p.batch - 1) : {};
+      const batch = p.batch - 1;
+      event(fit, FitEvent.BATCH_END, { epoch: p.epoch, batch, logs: { batch, size: fit.batchSize, ...meansSince(before, now, 1) } });
+      fit.acks++;
+    }
+    const listening = fit.listen.yieldMs != null;
+    if (listening && (performance.now() - fit.lastYield >= fit.listen.yieldMs || p.epochEnded)) yieldProgress(fit, p);
+    if (p.epochEnded) {
+      event(fit, FitEvent.EPOCH_END, { epoch: p.epoch, logs: { ...p.logs } });
+      if (fit.listen.epoch) fit.acks++;
+    }
+  }
+
+  // Progress carries the mean of each metric over the batches since the last yield (the running
+  // means of the epoch would hide what happens now) and the running means themselves.
+  function yieldProgress(fit, p) {
+    const at = fit.atYield;
+    if (at.epoch !== p.epoch) Object.assign(at, { epoch: p.epoch, batch: 0, sums: {} });
+    if (p.batch <= at.batch) return;
+    const sums = totals(p.logs, p.batch);
+    const logs = meansSince(at.sums, sums, p.batch - at.batch);
+    Object.assign(at, { batch: p.batch, sums });
+    fit.lastYield = performance.now();
+    const running = Object.fromEntries(metricKeys(p.logs).map((k) => [k, p.logs[k]]));
+    event(fit, FitEvent.YIELD, { epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, logs, running });
+    fit.yields++;  // the caller's callback may pause training by not answering
+  }
+
+  function proceed({ fit: id, kind, stop }) {
+    const fit = fits.get(id);
+    if (!fit) return;
+    if (kind === 'yield') fit.yields = Math.max(0, fit.yields - 1);
+    else fit.acks = Math.max(0, fit.acks - 1);
+    if (stop) fit.session.stop();
+    if (!blocked(fit)) env.schedule(() => slice(fit));
+  }
+
+  function stopFit({ fit: id }) {
+    const fit = fits.get(id);
+    if (!fit) return;
+    fit.session.stop();
+    Object.assign(fit, { acks: 0, yields: 0 });
+    env.schedule(() => slice(fit));
+  }
+
+  function end(fit) {
+    fits.delete(fit.id);
+    fit.session.dispose();
+  }
+
+  function finish(fit) {
+    const history = fit.session.history();
+    end(fit);
+    fit.reply({ replyTo: fit.reply.id, ok: true, result: { history } });
+  }
+
+  // ---------- dispatch ----------
+
+  async function init(msg) {
+    const loaded = await env.loadApi(msg.threaded);
+    api = loaded.api;
+    return { threaded: loaded.threaded, note: loaded.note, simd: api.buildInfo().simd, registry: api.registry(),
+      crossOriginIsolated: globalThis.crossOriginIsolated === true, cores: globalThis.navigator?.hardwareConcurrency ?? null };
+  }
+
+  const handlers = {
+    [Request.TENSOR_PUT]: (m) => { tensors.set(m.tensor, { values: m.values, shape: m.shape, dtype: m.dtype, cache: new Map() }); },
+    [Request.TENSOR_GET]: (m) => { const values = valuesOf(m.view); return { result: { values }, transfer: [values.buffer] }; },
+    [Request.RELEASE]: release,
+    [Request.LOAD_DATASET]: loadDataset,
+    [Request.MODEL_CREATE]: (m) => adopt(m.model, api.createModel({ topology: m.topology, seed: m.seed })),
+    [Request.MODEL_LOAD]: (m) => adopt(m.model, api.loadModel(m.modelJson, new Uint8Array(m.weights), m.seed)),
+    [Request.MODEL_COMPILE]: compile,
+    [Request.MODEL_EVALUATE]: evaluate,
+    [Request.MODEL_PREDICT]: predict,
+    [Request.MODEL_SAVE]: save,
+    [Request.LAYER_OUTPUT]: layerOutput,
+    [Request.LAYER_WEIGHTS]: layerWeights,
+    [Request.FIT_CONTINUE]: proceed,
+    [Request.FIT_STOP]: stopFit,
+  };
+  const NO_REPLY = new Set([Request.FIT_CONTINUE, Request.FIT_STOP, Request.RELEASE, Request.TENSOR_PUT]);
+
+  function reply(msg) {
+    const send = (r, transfer = []) => env.post(r, transfer);
+    send.id = msg.id;
+    return send;
+  }
+
+  async function handle(msg) {
+    if (msg?.type === Request.CRASH) { setTimeout(() => { throw new Error('the engine was asked to crash (test)'); }, 0); return; }
+    const answer = reply(msg);
+    try {
+      if (msg.type === Request.INIT) {
+        started ??= init(msg);
+        answer({ replyTo: msg.id, ok: true, result: await started });
+        return;
+      }
+      if (!started) throw new Error('the engine has not been started');
+      await started;
+      if (msg.type === Request.MODEL_FIT) { startFit(msg, answer); return; }
+      const handler = handlers[msg.type];
+      if (!handler) throw new Error(`unknown request ${JSON.stringify(msg.type)}`);
+      const out = await handler(msg);
+      if (NO_REPLY.has(msg.type)) return;
+      const { result, transfer } = out?.transfer ? out : { result: out, transfer: [] };
+      answer({ replyTo: msg.id, ok: true, result }, transfer);
+    } catch (err) {
+      if (!NO_REPLY.has(msg.type) || msg.id != null) answer(errorReply(msg.id, err));
+    }
+  }
+
+  return { handle };
+}

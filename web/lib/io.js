@@ -1,0 +1,178 @@
+// Saving and loading models in the TF.js Layers format (model.json + one little-endian float32
+// weights file) through TF.js' URL schemes: indexeddb://name, downloads://name, file://dir (Node),
+// an http(s) or relative URL of a model.json, the File objects of an <input type="file">, or a
+// TF.js IOHandler ({ save(artifacts) } / { load() }).
+const DB = 'neurite-models';
+const STORE = 'models';
+
+function scheme(url) {
+  const m = /^([a-z]+):\/\/(.*)$/.exec(url);
+  return m ? { scheme: m[1], path: m[2] } : { scheme: null, path: url };
+}
+
+function idb(mode, action) {
+  if (typeof indexedDB === 'undefined') return Promise.reject(new Error('indexeddb://: IndexedDB is not available here'));
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(STORE, mode);
+      const req = action(tx.objectStore(STORE));
+      tx.oncomplete = () => { db.close(); resolve(req.result); };
+      tx.onerror = () => { db.close(); reject(tx.error); };
+      tx.onabort = () => { db.close(); reject(tx.error ?? new Error('IndexedDB transaction aborted')); };
+    };
+  });
+}
+
+// The manifest pointed at one weights file of this name
+function withWeightsPath(modelJson, path) {
+  const json = structuredClone(modelJson);
+  if (json.weightsManifest?.length === 1) json.weightsManifest[0].paths = [path];
+  return json;
+}
+
+function info(modelJson, weights) {
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON',
+    modelTopologyBytes: JSON.stringify(modelJson.modelTopology).length, weightDataBytes: weights.byteLength } };
+}
+
+// TF.js' ModelArtifacts, for an IOHandler of TF.js' own
+function tfjsArtifacts({ modelJson, weights }) {
+  return { modelTopology: modelJson.modelTopology, format: modelJson.format, generatedBy: modelJson.generatedBy,
+    convertedBy: modelJson.convertedBy ?? null, trainingConfig: modelJson.trainingConfig,
+    weightSpecs: (modelJson.weightsManifest ?? []).flatMap((g) => g.weights), weightData: weights };
+}
+
+function fromTfjsArtifacts(a) {
+  const weights = Array.isArray(a.weightData) ? concat(a.weightData.map((b) => new Uint8Array(b))).buffer : a.weightData;
+  return { modelJson: { modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, trainingConfig: a.trainingConfig,
+    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }] }, weights };
+}
+
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function nodeFs() {
+  const [{ mkdir, readFile, writeFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  return { mkdir, readFile, writeFile, path };
+}
+
+export async function saveArtifacts(artifacts, destination) {
+  const { modelJson, weights } = artifacts;
+  if (destination && typeof destination.save === 'function') return destination.save(tfjsArtifacts(artifacts));
+  if (typeof destination !== 'string') throw new TypeError('save: give a URL (indexeddb://name, downloads://name, file://dir) or an IOHandler');
+  const { scheme: kind, path } = scheme(destination);
+  if (kind === 'indexeddb') {
+    await idb('readwrite', (s) => s.put({ modelJson, weights, dateSaved: Date.now() }, path));
+  } else if (kind === 'downloads') {
+    const name = path || 'model';
+    download(`${name}.json`, new Blob([JSON.stringify(withWeightsPath(modelJson, `${name}.weights.bin`))], { type: 'application/json' }));
+    download(`${name}.weights.bin`, new Blob([weights], { type: 'application/octet-stream' }));
+  } else if (kind === 'file') {
+    const fs = await nodeFs();
+    await fs.mkdir(path, { recursive: true });
+    await fs.writeFile(fs.path.join(path, 'model.json'), JSON.stringify(withWeightsPath(modelJson, 'weights.bin')));
+    await fs.writeFile(fs.path.join(path, 'weights.bin'), new Uint8Array(weights));
+  } else {
+    throw new Error(`save: cannot save to '${destination}' (use indexeddb://name, downloads://name or file://dir)`);
+  }
+  return info(modelJson, weights);
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.byteLength; }
+  return out;
+}
+
+const weightPaths = (json) => (json.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
+
+function parseModelJson(text, name) {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${name} is not valid JSON (${err.message})`);
+  }
+}
+
+async function fetchBytes(url) {
+  let res;
+  try { res = await fetch(url); } catch (err) { throw new Error(`${url}: could not be fetched (${err.message})`); }
+  if (!res.ok) throw new Error(`${url}: the server answered ${res.status} ${res.statusText}`.trim());
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function fromUrl(url) {
+  const json = parseModelJson(new TextDecoder().decode(await fetchBytes(url)), url);
+  const parts = await Promise.all(weightPaths(json).map((p) => fetchBytes(new URL(p, url).href)));
+  return { modelJson: json, weights: concat(parts).buffer };
+}
+
+async function fromFileDir(path) {
+  const fs = await nodeFs();
+  const file = path.endsWith('.json') ? path : fs.path.join(path, 'model.json');
+  let text;
+  try { text = await fs.readFile(file, 'utf8'); } catch (err) { throw new Error(`${file}: cannot open file (${err.code})`); }
+  const json = parseModelJson(text, file);
+  const parts = await Promise.all(weightPaths(json).map(async (p) => {
+    const at = fs.path.join(fs.path.dirname(file), p);
+    try { return new Uint8Array(await fs.readFile(at)); } catch (err) { throw new Error(`${at}: cannot open the weights file (${err.code})`); }
+  }));
+  return { modelJson: json, weights: concat(parts).buffer };
+}
+
+// model.json and its .bin files picked together; TF.js may split the weights over several files,
+// joined here in the manifest's order.
+async function fromFiles(files) {
+  const list = [...files];
+  const jsonFile = list.find((f) => f.name.toLowerCase().endsWith('.json'));
+  if (!jsonFile) throw new Error('choose the model.json file together with its weights file (.bin)');
+  const bins = list.filter((f) => f !== jsonFile);
+  const json = parseModelJson(await jsonFile.text(), jsonFile.name);
+  if (!bins.length) throw new Error(`choose the weights file (.bin) together with ${jsonFile.name}`);
+  const order = weightPaths(json).map((p) => p.split('/').pop());
+  const rank = (f) => { const i = order.indexOf(f.name); return i < 0 ? order.length : i; };
+  const parts = await Promise.all(bins.sort((a, b) => rank(a) - rank(b)).map(async (f) => new Uint8Array(await f.arrayBuffer())));
+  return { modelJson: json, weights: concat(parts).buffer, name: jsonFile.name };
+}
+
+// {modelJson, weights: ArrayBuffer} from any source save() writes to, or files / an IOHandler
+export async function loadArtifacts(source) {
+  if (source && typeof source.load === 'function') return fromTfjsArtifacts(await source.load());
+  if (source && typeof source !== 'string' && typeof source[Symbol.iterator] === 'function') return fromFiles(source);
+  if (typeof source !== 'string') throw new TypeError('loadModel: give a URL, indexeddb://name, file://path, the File objects of an <input>, or an IOHandler');
+  const { scheme: kind, path } = scheme(source);
+  if (kind === 'indexeddb') {
+    const record = await idb('readonly', (s) => s.get(path));
+    if (!record) throw new Error(`indexeddb://${path}: no model is saved under that name`);
+    return { modelJson: record.modelJson, weights: record.weights };
+  }
+  if (kind === 'file') return fromFileDir(path);
+  const base = typeof location !== 'undefined' ? location.href : undefined;
+  return fromUrl(new URL(source, base).href);
+}
+
+// TF.js' tf.io.listModels / removeModel for indexeddb://
+export async function listModels() {
+  const keys = await idb('readonly', (s) => s.getAllKeys());
+  const out = {};
+  for (const key of keys) out[`indexeddb://${key}`] = {};
+  return out;
+}
+export function removeModel(url) {
+  const { scheme: kind, path } = scheme(url);
+  if (kind !== 'indexeddb') return Promise.reject(new Error(`removeModel: only indexeddb:// models can be removed, not '${url}'`));
+  return idb('readwrite', (s) => s.delete(path));
+}

@@ -1,0 +1,272 @@
+// nn.sequential / nn.Sequential: TF.js' LayersModel API over a model that lives in the engine's
+// worker. Calls that need the worker return promises (fit, evaluate, summary, save, getWeights);
+// predict returns a Tensor at once whose data() waits for the worker, as TF.js' does for a GPU.
+import { Request, FitEvent } from './protocol.js';
+import { defaultEngine } from './engine.js';
+import { Layer, layerFromConfig } from './layers.js';
+import { CallbackList } from './callbacks.js';
+import { lossConfig, optimizerConfig } from './train.js';
+import { METRIC_ALIASES } from './names.js';
+import { Tensor, futureTensor, tensor } from './tensor.js';
+
+const asTensor = (x, what) => {
+  if (x instanceof Tensor) return x;
+  if (Array.isArray(x) || ArrayBuffer.isView(x)) return tensor(x);
+  throw new TypeError(`${what} must be a Tensor (nn.tensor(values, shape)) or an array`);
+};
+
+function positiveInteger(name, value) {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number ≥ 1, got ${value}`);
+  return value;
+}
+
+// One row of Keras' history: {epoch: [0, 1, ...], history: {loss: [...], val_accuracy: [...]}}
+export class History {
+  constructor(history, params) {
+    this.history = history;
+    this.epoch = (history.loss ?? []).map((_, i) => i);
+    this.params = params;
+  }
+}
+
+export class Sequential {
+  #layers = [];
+  #engine;
+  #seed;
+  #remote = null;       // a promise of the worker's id, once created there
+  #info = null;         // what the worker said last: summary, layers, shapes, compile settings
+  #compiled = null;     // the last compile() call's settings (applied before the next request)
+  #fit = null;          // the running fit: {id}
+  #artifacts = null;    // a loaded model's files, for creation in the worker
+  stopTraining = false;
+
+  constructor({ layers = [], name, seed, engine } = {}) {
+    this.name = name ?? 'sequential';
+    this.#engine = engine ?? defaultEngine();
+    this.#seed = seed ?? Math.floor(Math.random() * 2 ** 32);
+    for (const layer of layers) this.add(layer);
+  }
+
+  // A model from saved files (nn.loadModel): created in the worker on first use.
+  static fromArtifacts({ modelJson, weights }, { engine, seed } = {}) {
+    const model = Sequential.fromTopology(modelJson.modelTopology?.model_config ?? modelJson.modelTopology, { engine, seed });
+    model.#artifacts = { modelJson, weights };
+    return model;
+  }
+
+  // A model from Keras' Sequential config ({class_name: 'Sequential', config: {layers}}), untrained
+  static fromTopology(topology, options = {}) {
+    const config = topology?.config ?? {};
+    const layers = (Array.isArray(config) ? config : config.layers ?? []).map(layerFromConfig);
+    return new Sequential({ ...options, layers, name: config.name });
+  }
+
+  get engine() { return this.#engine; }
+  get layers() { return this.#layers.slice(); }
+  get inputShape() { return this.#info?.inputShape ?? null; }
+  get outputShape() { return this.#info?.outputShape ?? null; }
+  // the compile settings in force: {optimizer, learningRate, loss, fromLogits, metrics}, null before
+  get compiled() { return this.#info?.compiled ?? null; }
+  // what compile() takes when no loss is named: the core's choice for this output layer
+  get impliedLoss() { return this.#info?.impliedLoss ?? null; }
+
+  add(layer) {
+    if (!(layer instanceof Layer)) throw new TypeError('add: give a layer made by nn.layers (e.g. nn.layers.dense({ units: 10 }))');
+    if (this.#remote) throw new Error('add: the model is already built; make a new one to change its layers');
+    this.#layers.push(layer);
+  }
+
+  // Keras' Sequential config, as in model.json's modelTopology
+  toJSON() {
+    return { class_name: 'Sequential', config: { name: this.name, layers: this.#layers.map((l) => l.toJSON()) } };
+  }
+
+  // The model in the worker (made on first need); errors of the topology (a shape mismatch names
+  // the layer and both shapes) reject here.
+  async #id() {
+    if (!this.#remote) {
+      const engine = this.#engine;
+      const id = engine.newId();
+      this.#remote = (async () => {
+        const info = this.#artifacts
+          ? await engine.request(Request.MODEL_LOAD, { model: id, ...this.#artifacts, seed: this.#seed })
+          : await engine.request(Request.MODEL_CREATE, { model: id, topology: this.toJSON(), seed: this.#seed });
+        this.#artifacts = null;
+        this.#learn(info);
+        engine.track(this, 'models', id);
+        return { id, generation: engine.generation };
+      })();
+      this.#remote.catch(() => { this.#remote = null; });
+    }
+    const { id, generation } = await this.#remote;
+    if (generation !== this.#engine.generation) throw new Error('this model was in the engine that crashed: load it again');
+    if (this.#compiled) {
+      const settings = this.#compiled;
+      this.#compiled = null;
+      this.#learn(await this.#engine.request(Request.MODEL_COMPILE, { model: id, ...settings }));
+    }
+    return id;
+  }
+
+  #learn(info) {
+    this.#info = info;
+    info.layers.forEach((l, i) => {
+      const layer = this.#layers[i];
+      if (!layer) return;
+      Object.assign(layer, { name: l.name, outputShape: l.outputShape, params: l.params });
+    });
+  }
+
+  #request(type, payload, transfer, options) {
+    return this.#id().then((model) => this.#engine.request(type, { model, ...payload }, transfer, options));
+  }
+
+  // Waits until the worker holds the model (built when its first layer declares an input shape).
+  async ready() { await this.#id(); return this; }
+
+  // TF.js' compile. loss: a name or nn.losses.*; left out, the loss the output implies (softmax →
+  // sparse categorical cross-entropy, no activation → the same from logits, sigmoid → binary).
+  compile({ optimizer = 'adam', loss, metrics = [] } = {}) {
+    const names = (Array.isArray(metrics) ? metrics : [metrics]).map((m) => METRIC_ALIASES[m] ?? m);
+    const l = lossConfig(loss);
+    this.#compiled = { optimizer: optimizerConfig(optimizer), loss: l?.name ?? null, fromLogits: l?.fromLogits ?? false, metrics: names };
+  }
+
+  async summary(lineLength, positions, printFn = console.log) {
+    await this.#id();
+    const text = this.#info.summary;
+    printFn(text);
+    return text;
+  }
+
+  async #wire(x, what) { return this.#engine.wire(asTensor(x, what)); }
+
+  // TF.js' fit(x, y, {epochs, batchSize, validationData: [x, y], validationSplit, shuffle,
+  // callbacks, yieldEvery}) → History. Callbacks run between batches: with onBatchBegin /
+  // onBatchEnd the worker waits for them after every batch (slower: use onYield for progress,
+  // called about every `yieldEvery` ms with the mean logs since the last call).
+  async fit(x, y, { epochs = 1, batchSize = 32, validationData, validationSplit = 0, shuffle = true, callbacks,
+    yieldEvery = 'auto', initialEpoch } = {}) {
+    if (this.#fit) throw new Error('fit: this model is already training');
+    positiveInteger('fit: epochs', epochs);
+    positiveInteger('fit: batchSize', batchSize);
+    if (initialEpoch) throw new Error('fit: initialEpoch is not supported yet');
+    if (!(validationSplit >= 0 && validationSplit < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
+    if (validationData && !(Array.isArray(validationData) && validationData.length === 2))
+      throw new TypeError('fit: validationData must be [xVal, yVal]');
+    if (!this.#compiled && !this.compiled && !this.#artifacts) throw new Error('fit: compile the model first');
+    const list = new CallbackList(callbacks, this, { epochs, batchSize, samples: x?.shape?.[0] });
+    const wires = await Promise.all([this.#wire(x, 'fit: x'), this.#wire(y, 'fit: y'),
+      ...(validationData ?? []).map((t, i) => this.#wire(t, `fit: validationData[${i}]`))]);
+    const yieldMs = yieldEvery === 'auto' ? 1000 / 30 : yieldEvery === 'never' ? null : yieldEvery === 'batch' ? 0 : yieldEvery;
+    const listen = {
+      batch: list.has('onBatchBegin') || list.has('onBatchEnd'),
+      epoch: list.has('onEpochBegin') || list.has('onEpochEnd'),
+      yieldMs: list.has('onYield') ? yieldMs : null,
+    };
+    const id = await this.#id();
+    const fit = { id: this.#engine.newId(), chain: Promise.resolve(), failed: null };
+    this.#fit = fit;
+    this.stopTraining = false;
+    this.#engine.listen(fit.id, (event) => { fit.chain = fit.chain.then(() => this.#onFitEvent(fit, list, event, listen)); });
+    try {
+      await list.call('onTrainBegin', {});
+      if (listen.epoch) await list.call('onEpochBegin', 0, {});
+      if (listen.batch) await list.call('onBatchBegin', 0, {});
+      const { history } = await this.#engine.request(Request.MODEL_FIT, {
+        model: id, fit: fit.id, x: wires[0], y: wires[1], validation: validationData ? wires.slice(2) : null,
+        options: { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit }, listen,
+      });
+      await fit.chain;
+      if (fit.failed) throw fit.failed;
+      await list.call('onTrainEnd', {});
+      return new History(history, { epochs, batchSize, samples: x.shape[0] });
+    } finally {
+      this.#engine.unlisten(fit.id);
+      this.#fit = null;
+    }
+  }
+
+  async #onFitEvent(fit, list, event, listen) {
+    const answer = (kind) => this.#engine.send(Request.FIT_CONTINUE, { fit: fit.id, kind, stop: this.stopTraining });
+    try {
+      if (event.event === FitEvent.BEGIN) this.onFitBegin?.(event);
+      else if (event.event === FitEvent.YIELD) {
+        await list.call('onYield', event.epoch, event.batch, event.logs);
+        await answer('yield');
+      } else if (event.event === FitEvent.BATCH_END) {
+        await list.call('onBatchEnd', event.batch, event.logs);
+        if (!this.stopTraining) await list.call('onBatchBegin', event.batch + 1, {});
+        await answer('batch');
+      } else if (event.event === FitEvent.EPOCH_END) {
+        await list.call('onEpochEnd', event.epoch, event.logs);
+        if (!this.stopTraining) await list.call('onEpochBegin', event.epoch + 1, {});
+        if (listen.epoch) await answer('epoch');
+      }
+    } catch (err) {
+      fit.failed ??= err;  // a callback that throws ends training, and fit rejects with its error
+      this.stopTraining = true;
+      this.#engine.send(Request.FIT_STOP, { fit: fit.id });
+      const kind = { [FitEvent.YIELD]: 'yield', [FitEvent.BATCH_END]: 'batch', [FitEvent.EPOCH_END]: 'epoch' }[event.event];
+      if (kind) await answer(kind);
+    }
+  }
+
+  // Stops a running fit after the batch in progress (model.stopTraining = true does the same from
+  // a callback).
+  stop() {
+    this.stopTraining = true;
+    if (this.#fit) this.#engine.send(Request.FIT_STOP, { fit: this.#fit.id });
+  }
+
+  // TF.js' evaluate(x, y, {batchSize}) → the loss, or [loss, ...metrics] in compile's order (numbers)
+  async evaluate(x, y, { batchSize = 32 } = {}) {
+    positiveInteger('evaluate: batchSize', batchSize);
+    const [wx, wy] = await Promise.all([this.#wire(x, 'evaluate: x'), this.#wire(y, 'evaluate: y')]);
+    const logs = await this.#request(Request.MODEL_EVALUATE, { x: wx, y: wy, batchSize });
+    const keys = ['loss', ...(this.compiled?.metrics ?? [])];
+    const values = keys.map((k) => logs[k]);
+    return values.length === 1 ? values[0] : values;
+  }
+
+  // TF.js' predict(x, {batchSize}) → a Tensor of the outputs; its shape and data come from the worker
+  predict(x, { batchSize = 32 } = {}) {
+    positiveInteger('predict: batchSize', batchSize);
+    const t = asTensor(x, 'predict: x');
+    const pending = this.#wire(t, 'predict: x').then((wx) => this.#request(Request.MODEL_PREDICT, { x: wx, batchSize }));
+    return futureTensor(pending, [t.shape[0], ...(this.outputShape ?? [])]);
+  }
+
+  // Neurite's extras for looking inside (the page's CNN view):
+  // what layer `index` outputs for x (inference mode): a Tensor [n, ...]
+  async layerOutput(x, index) {
+    const wx = await this.#wire(x, 'layerOutput: x');
+    const { values, shape } = await this.#request(Request.LAYER_OUTPUT, { x: wx, layer: index });
+    return tensor(values, shape, 'float32');
+  }
+
+  // Keras' layer.get_weights() for layer `index`: [{name, tensor}] (kernel [kh, kw, in, out], bias)
+  async getLayerWeights(index) {
+    const weights = await this.#request(Request.LAYER_WEIGHTS, { layer: index });
+    return weights.map((w) => ({ name: w.name, tensor: tensor(w.values, w.shape, 'float32') }));
+  }
+
+  async getWeights() {
+    const all = [];
+    for (let i = 0; i < this.#layers.length; i++) all.push(...(await this.getLayerWeights(i)).map((w) => w.tensor));
+    return all;
+  }
+
+  // The TF.js Layers files: {modelJson (object), weights (ArrayBuffer)}
+  async toArtifacts() {
+    return this.#request(Request.MODEL_SAVE, {});
+  }
+
+  // TF.js' save('indexeddb://name' | 'downloads://name' | 'file://dir' (Node) | an IOHandler)
+  async save(destination) {
+    const { saveArtifacts } = await import('./io.js');
+    return saveArtifacts(await this.toArtifacts(), destination, this);
+  }
+}
+
+export const sequential = (args) => new Sequential(args);

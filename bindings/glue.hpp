@@ -301,7 +301,6 @@ inline val compile_settings(Sequential& model) {
   out.set("loss", model.loss()->name());
   out.set("fromLogits", model.loss()->from_logits());
   out.set("metrics", array_js(model.metric_names()));
-  out.set("optimizerConfig", val(model.optimizer()->config().dump()));
   return out;
 }
 

@@ -28,8 +28,9 @@ export { Engine };
 // TF.js' tf.loadLayersModel: a URL of a model.json, indexeddb://name, file://dir (Node), the File
 // objects of an <input type="file" multiple>, or an IOHandler. The trainingConfig a file carries
 // (optimizer, loss) is kept: fit works without compile.
+// Also {modelJson, weights} as model.toArtifacts() gives them.
 export async function loadModel(source, { engine, seed } = {}) {
-  const artifacts = await loadArtifacts(source);
+  const artifacts = source?.modelJson && source?.weights ? source : await loadArtifacts(source);
   const model = Sequential.fromArtifacts(artifacts, { engine, seed });
   await model.ready();
   return model;

@@ -1,10 +1,8 @@
-// Keeps the last trained or loaded model in IndexedDB, so a reload of the tab brings it back.
-// One record: { modelJson, weights: ArrayBuffer, savedAt: ms, origin, evaluation? }.
+// Keeps a trainer's last trained or loaded model in IndexedDB, so a reload of the tab brings it
+// back. One record per trainer key: { modelJson, weights: ArrayBuffer, savedAt: ms, origin, evaluation? }.
 // Storage may be unavailable (private windows, quotas): every function then fails softly.
-
 const DB = 'neurite';
 const STORE = 'models';
-const KEY = 'last';
 
 function open() {
   return new Promise((resolve, reject) => {
@@ -30,20 +28,17 @@ async function run(mode, action) {
   }
 }
 
-export function saveModelRecord(record) {
-  return run('readwrite', (s) => s.put({ ...record, savedAt: record.savedAt ?? Date.now() }, KEY));
-}
-
-export async function loadModelRecord() {
-  return (await run('readonly', (s) => s.get(KEY))) ?? null;
-}
-
-// Adds fields (e.g. the evaluation) to the stored record, if it is still the same model.
-export async function patchModelRecord(savedAt, patch) {
-  const rec = await loadModelRecord();
-  if (rec && rec.savedAt === savedAt) await saveModelRecord({ ...rec, ...patch });
-}
-
-export function clearModelRecord() {
-  return run('readwrite', (s) => s.delete(KEY));
+export function createStorage(key) {
+  const load = async () => (await run('readonly', (s) => s.get(key))) ?? null;
+  const save = (record) => run('readwrite', (s) => s.put({ ...record, savedAt: record.savedAt ?? Date.now() }, key));
+  return {
+    load,
+    save,
+    // Adds fields (e.g. the evaluation) to the stored record, if it is still the same model.
+    async patch(savedAt, fields) {
+      const rec = await load();
+      if (rec && rec.savedAt === savedAt) await save({ ...rec, ...fields });
+    },
+    clear: () => run('readwrite', (s) => s.delete(key)),
+  };
 }

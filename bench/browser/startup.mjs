@@ -17,7 +17,7 @@ async function visit(browser, url) {
       return {
         firstPaintMs: paint?.startTime ?? NaN,
         readyMs: performance.getEntriesByName(mark)[0].startTime,
-        threaded: document.body.dataset.threaded === 'true',
+        threaded: document.querySelector('[data-trainer]').dataset.threaded === 'true',
       };
     }, READY_MARK);
   } finally {

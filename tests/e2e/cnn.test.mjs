@@ -27,12 +27,12 @@ describe('convolutional networks in the page', () => {
   after(async () => { await env?.close(); });
 
   test('the cnn and lenet presets are offered, with their Conv2D layers in the editor', async () => {
-    const presets = await page.locator('#preset option').evaluateAll((os) => os.map((o) => o.value));
+    const presets = await page.locator('[data-ui="preset"] option').evaluateAll((os) => os.map((o) => o.value));
     assert.ok(presets.includes('cnn') && presets.includes('lenet'), `presets: ${presets.join(', ')}`);
-    await page.selectOption('#preset', 'cnn');
+    await page.selectOption('[data-ui="preset"]', 'cnn');
     assert.equal(await page.getByLabel('Filters of layer 1').inputValue(), '64');
     assert.match(await page.locator('.layer-first').textContent(), /28×28×1 image, one channel/);
-    await page.waitForFunction(() => /Total params: 108,?810/.test(document.querySelector('#model-summary').textContent), null, { timeout: 10000 });
+    await page.waitForFunction(() => /Total params: 108,?810/.test(document.querySelector('[data-ui="model-summary"]').textContent), null, { timeout: 10000 });
   });
 
   test('one epoch of the cnn preset on the 60 000 MNIST images reaches 97.5 % on the test set', async () => {
@@ -43,8 +43,8 @@ describe('convolutional networks in the page', () => {
     await waitForPhase(page, 'done', 300000);
     const seconds = (Date.now() - started) / 1000;
     const accuracy = await testAccuracy(page);
-    const exact = await page.evaluate(() => window.neurite.state.evaluation.accuracy);
-    const rate = (await page.locator('#progress-text').textContent()).match(/[\d\s\u202f]+images\/s/)?.[0];
+    const exact = await page.evaluate(() => document.querySelector('[data-trainer]').trainer.state.evaluation.accuracy);
+    const rate = (await page.locator('[data-ui="progress-text"]').textContent()).match(/[\d\s\u202f]+images\/s/)?.[0];
     console.log(`# cnn preset, 1 epoch of 60000 MNIST images in the threaded page: ${seconds.toFixed(1)} s with loading ` +
       `the data and testing, ${rate} while training; test accuracy ${accuracy} % (${(100 * exact).toFixed(2)} %)`);
     assert.ok(accuracy >= 97.5, `test accuracy ${accuracy} %`);
@@ -54,15 +54,15 @@ describe('convolutional networks in the page', () => {
   test('the learned filters show, and a drawn digit shows its feature maps before and after pooling', async () => {
     await page.getByRole('img', { name: 'Learned filters', exact: true }).waitFor({ timeout: 10000 });
     assert.ok(await colours(page, 'Learned filters') > 10, 'the filters are not a flat colour');
-    assert.match(await page.locator('#cnn figcaption').first().textContent(), /64 filters of conv2d\w*, 3×3 each/);
+    assert.match(await page.locator('[data-ui="cnn"] figcaption').first().textContent(), /64 filters of conv2d\w*, 3×3 each/);
 
     await draw(page, strokeOne());
     assert.match(await prediction(page, '1'), /^1/, 'a vertical stroke reads as 1');
     await page.getByRole('img', { name: 'Feature maps after pooling', exact: true }).waitFor({ timeout: 10000 });
     assert.ok(await colours(page, 'Feature maps') > 10, 'the feature maps are not a flat colour');
     assert.ok(await colours(page, 'Feature maps after pooling') > 10);
-    assert.match(await page.locator('#cnn').textContent(), /64 maps of 26×26.*64 maps of 13×13/s);
-    await page.locator('#cnn').scrollIntoViewIfNeeded();
+    assert.match(await page.locator('[data-ui="cnn"]').textContent(), /64 maps of 26×26.*64 maps of 13×13/s);
+    await page.locator('[data-ui="cnn"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'cnn-feature-maps');
 
     // the maps follow the drawing: a second stroke changes them
@@ -75,20 +75,20 @@ describe('convolutional networks in the page', () => {
   });
 
   test('the layer editor says in words why a Conv2D cannot follow a Dense layer, and clears it when fixed', async () => {
-    await page.selectOption('#preset', 'cnn');
+    await page.selectOption('[data-ui="preset"]', 'cnn');
     await page.getByLabel('Type of layer to add').selectOption('Conv2D');
     await button(page, 'Add layer').click();
-    const problem = page.locator('#layer-problem');
+    const problem = page.locator('[data-ui="layer-problem"]');
     await problem.waitFor({ state: 'visible', timeout: 10000 });
     assert.match(await problem.textContent(), /These layers cannot be built: layer 5 \(Conv2D\) needs images of shape \(height, width, channels\), got \(None, 10\)\. .*before Flatten/);
-    await page.locator('#layer-editor').scrollIntoViewIfNeeded();
+    await page.locator('[data-ui="layer-editor"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'cnn-layer-error');
     await button(page, 'Remove layer 5 (Conv2D)').click();
     await problem.waitFor({ state: 'hidden', timeout: 10000 });
   });
 
   test('a Conv2D stack edited in the page trains: 8 filters, "same" padding, average pooling', async () => {
-    await page.selectOption('#preset', 'cnn');
+    await page.selectOption('[data-ui="preset"]', 'cnn');
     await page.getByLabel('Filters of layer 1').fill('8');
     await page.getByLabel('Filters of layer 1').dispatchEvent('change');
     await page.getByLabel('Padding of layer 1').selectOption('same');
@@ -102,15 +102,15 @@ describe('convolutional networks in the page', () => {
     await page.getByLabel('Units of layer 4').fill('10');
     await page.getByLabel('Units of layer 4').dispatchEvent('change');
     await page.getByLabel('Activation of layer 4').selectOption('softmax');
-    assert.equal(await page.locator('#preset').inputValue(), 'custom');
-    await page.fill('#train-limit', '3000');
+    assert.equal(await page.locator('[data-ui="preset"]').inputValue(), 'custom');
+    await page.fill('[data-ui="train-limit"]', '3000');
     await button(page, 'Train').click();
     await waitForPhase(page, 'done', 120000);
-    const summary = await page.locator('#model-summary').textContent();
+    const summary = await page.locator('[data-ui="model-summary"]').textContent();
     assert.match(summary, /conv2d\w* \(Conv2D\)\s+\(None, 28, 28, 8\)\s+80/);
     assert.match(summary, /average_pooling2d\w* \(Average\s+\(None, 14, 14, 8\)/);
     assert.ok(await testAccuracy(page) >= 80, 'a small CNN learns from 3000 images');
-    assert.match(await page.locator('#cnn figcaption').first().textContent(), /8 filters of conv2d/);
+    assert.match(await page.locator('[data-ui="cnn"] figcaption').first().textContent(), /8 filters of conv2d/);
     await screenshot(page, 'cnn-custom');
   });
 
@@ -121,10 +121,10 @@ describe('convolutional networks in the page', () => {
     await waitForPhase(page, 'done', 120000);
     assert.ok(await testAccuracy(page) >= 70, 'lenet learns from 2000 images');
     await page.getByRole('img', { name: 'Learned filters', exact: true }).waitFor({ timeout: 10000 });
-    assert.match(await page.locator('#cnn figcaption').first().textContent(), /^32 filters of conv2d, 3×3 each/);
+    assert.match(await page.locator('[data-ui="cnn"] figcaption').first().textContent(), /^32 filters of conv2d, 3×3 each/);
     await draw(page, strokeOne());
     await page.getByRole('img', { name: 'Feature maps after pooling', exact: true }).waitFor({ timeout: 10000 });
-    assert.match(await page.locator('#cnn').textContent(), /32 maps of 26×26.*32 maps of 13×13/s);
+    assert.match(await page.locator('[data-ui="cnn"]').textContent(), /32 maps of 26×26.*32 maps of 13×13/s);
     await clearPad(page);
   });
 

@@ -23,8 +23,8 @@ describe('trainer page, not cross-origin isolated', () => {
 
   test('the worker falls back to the single-threaded build', async () => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), false);
-    assert.equal(await page.evaluate(() => document.body.dataset.threaded), 'false');
-    assert.match(await page.locator('#engine').textContent(), /single-threaded/);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-trainer]').dataset.threaded), 'false');
+    assert.match(await page.locator('[data-ui="engine"]').textContent(), /single-threaded/);
   });
 
   test('the page loads MNIST as it opens and shows the bytes loaded', async () => {
@@ -34,14 +34,14 @@ describe('trainer page, not cross-origin isolated', () => {
       const p = await (await slow.browser.newContext()).newPage();
       await p.goto(slow.server.url);
       await waitForPhase(p, 'loading', 5000);
-      await p.waitForFunction(() => /^[1-9][\d.]* MB of 11\.4 MB/.test(document.querySelector('#load-text').textContent), null, { timeout: 10000 });
+      await p.waitForFunction(() => /^[1-9][\d.]* MB of 11\.4 MB/.test(document.querySelector('[data-ui="load-text"]').textContent), null, { timeout: 10000 });
       await screenshot(p, 'loading');
       await waitForPhase(p, 'ready', 60000);
     } finally {
       await slow.close();
     }
     await waitForPhase(page, 'ready', 60000);
-    assert.match(await page.locator('#data-info').textContent(), /60\u202f000 training and 10\u202f000 test images, 28×28/);
+    assert.match(await page.locator('[data-ui="data-info"]').textContent(), /60\u202f000 training and 10\u202f000 test images, 28×28/);
   });
 
   test('a short single-threaded run trains', async () => {
@@ -55,16 +55,16 @@ describe('trainer page, not cross-origin isolated', () => {
   });
 
   test('custom layers from the layer editor train, with a validation split', async () => {
-    await page.selectOption('#preset', 'mlp-64-32');
+    await page.selectOption('[data-ui="preset"]', 'mlp-64-32');
     await page.getByRole('button', { name: /Remove layer 3/ }).click();   // Dense 32 goes
     await page.getByLabel('Units of layer 2').fill('48');
     await page.getByLabel('Units of layer 2').dispatchEvent('change');
     await page.getByLabel('Activation of layer 3').selectOption('linear');
     await page.getByLabel('Type of layer to add').selectOption('Activation');
     await button(page, 'Add layer').click();                              // softmax as its own layer
-    assert.equal(await page.locator('#preset').inputValue(), 'custom');
-    await page.waitForFunction(() => /\(None, 48\)/.test(document.querySelector('#model-summary').textContent)
-      && /Activation/.test(document.querySelector('#model-summary').textContent), null, { timeout: 5000 });
+    assert.equal(await page.locator('[data-ui="preset"]').inputValue(), 'custom');
+    await page.waitForFunction(() => /\(None, 48\)/.test(document.querySelector('[data-ui="model-summary"]').textContent)
+      && /Activation/.test(document.querySelector('[data-ui="model-summary"]').textContent), null, { timeout: 5000 });
 
     await page.getByLabel('Units of layer 3').fill('7');
     await page.getByLabel('Units of layer 3').dispatchEvent('change');
@@ -74,14 +74,14 @@ describe('trainer page, not cross-origin isolated', () => {
     await page.getByLabel('Units of layer 3').fill('10');
     await page.getByLabel('Units of layer 3').dispatchEvent('change');
 
-    await page.check('input[name="validation"][value="split"]');
-    await page.fill('#epochs', '2');
-    await page.fill('#train-limit', '3000');
+    await page.check('[data-ui="validation"] input[value="split"]');
+    await page.fill('[data-ui="epochs"]', '2');
+    await page.fill('[data-ui="train-limit"]', '3000');
     await button(page, 'Train').click();
     await waitForPhase(page, 'done', 120000);
-    assert.match(await page.locator('#status').textContent(), /Done: 2 epochs/);
+    assert.match(await page.locator('[data-ui="status"]').textContent(), /Done: 2 epochs/);
     assert.ok(await testAccuracy(page) > 50);
-    await page.check('input[name="validation"][value="test"]');
+    await page.check('[data-ui="validation"] input[value="test"]');
   });
 
   test('a diverging run stops with a message and keeps the model', async () => {
@@ -96,39 +96,39 @@ describe('trainer page, not cross-origin isolated', () => {
   });
 
   test('Fashion-MNIST loads', async () => {
-    await page.selectOption('#dataset', 'fashion-mnist');
+    await page.selectOption('[data-ui="dataset"]', 'fashion-mnist');
     await button(page, 'Load data').click();
     await waitForPhase(page, 'ready', 60000);
-    assert.match(await page.locator('#data-info').textContent(), /Fashion-MNIST: 60\u202f000 training/);
+    assert.match(await page.locator('[data-ui="data-info"]').textContent(), /Fashion-MNIST: 60\u202f000 training/);
   });
 
   test('own IDX files: raw files load, a wrong file is named in the error', async () => {
-    await page.selectOption('#dataset', 'files');
+    await page.selectOption('[data-ui="dataset"]', 'files');
     const file = (name) => path.join(mnistRaw, name);
-    await page.setInputFiles('#file-trainImages', file('t10k-images-idx3-ubyte'));
-    await page.setInputFiles('#file-trainLabels', file('t10k-labels-idx1-ubyte'));
-    await page.setInputFiles('#file-testImages', file('t10k-images-idx3-ubyte'));
-    await page.setInputFiles('#file-testLabels', file('t10k-labels-idx1-ubyte'));
+    await page.setInputFiles('[data-ui="file-trainImages"]', file('t10k-images-idx3-ubyte'));
+    await page.setInputFiles('[data-ui="file-trainLabels"]', file('t10k-labels-idx1-ubyte'));
+    await page.setInputFiles('[data-ui="file-testImages"]', file('t10k-images-idx3-ubyte'));
+    await page.setInputFiles('[data-ui="file-testLabels"]', file('t10k-labels-idx1-ubyte'));
     await button(page, 'Load data').click();
     await waitForPhase(page, 'ready', 60000);
-    assert.match(await page.locator('#data-info').textContent(), /your files: 10\u202f000 training/);
+    assert.match(await page.locator('[data-ui="data-info"]').textContent(), /your files: 10\u202f000 training/);
 
-    await page.setInputFiles('#file-testImages', file('t10k-labels-idx1-ubyte'));
+    await page.setInputFiles('[data-ui="file-testImages"]', file('t10k-labels-idx1-ubyte'));
     await button(page, 'Load data').click();
     await waitForPhase(page, 'error', 30000);
     assert.match(await page.getByRole('alert').textContent(),
       /t10k-labels-idx1-ubyte: not an IDX images file: expected magic 0x00000803 at offset 0, found 0x00000801/);
     await screenshot(page, 'error-data-file');
-    await page.selectOption('#dataset', 'mnist');
+    await page.selectOption('[data-ui="dataset"]', 'mnist');
   });
 
   test('a crashed worker is restarted and the last saved model comes back', async () => {
-    await page.evaluate(() => window.neurite.crashWorker());
+    await page.evaluate(() => document.querySelector('[data-trainer]').trainer.crashWorker());
     await page.waitForFunction(() => /crashed/.test(document.querySelector('[role="alert"]').textContent), null, { timeout: 10000 });
-    await page.waitForSelector('body[data-engine="ready"]', { timeout: 30000 });
-    await page.waitForFunction(() => document.body.dataset.model === 'true', null, { timeout: 10000 });
-    assert.match(await page.locator('#model-origin').textContent(), /Restored model from/);
-    const probs = await page.evaluate(() => window.neurite.predict(new Float32Array(784)));
+    await page.waitForSelector('[data-trainer][data-engine="ready"]', { timeout: 30000 });
+    await page.waitForFunction(() => document.querySelector('[data-trainer]').dataset.model === 'true', null, { timeout: 10000 });
+    assert.match(await page.locator('[data-ui="model-origin"]').textContent(), /Restored model from/);
+    const probs = await page.evaluate(() => document.querySelector('[data-trainer]').trainer.predict(new Float32Array(784)));
     assert.equal(probs.length, 10);
     await screenshot(page, 'error-crash-restarted');
   });

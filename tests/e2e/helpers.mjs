@@ -14,8 +14,8 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export function requireBuild() {
-  for (const f of ['build/wasm/neurite.mjs', 'build/wasm/neurite.wasm', 'bindings/neurite.mjs', 'build/data/mnist/train-images-idx3-ubyte.gz']) {
-    if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: build first (the wasm build and scripts/build-web.sh)`);
+  for (const f of ['dist/neurite.js', 'dist/wasm/neurite.mjs', 'dist/wasm/neurite.wasm', 'dist/data/mnist/train-images-idx3-ubyte.gz']) {
+    if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: build first (bash scripts/build.sh)`);
   }
 }
 
@@ -39,26 +39,26 @@ export async function openPage(env, { viewport = { width: 1280, height: 900 }, c
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   await page.goto(env.server.url);
-  await page.waitForSelector('body[data-engine="ready"]', { timeout: 30000 });
+  await page.waitForSelector('[data-trainer][data-engine="ready"]', { timeout: 30000 });
   return { page, context: ctx, problems };
 }
 
 export const button = (page, name) => page.getByRole('button', { name, exact: true });
 
 export async function chooseTraining(page, { preset = 'mlp', epochs = 1, trainLimit, optimizer, learningRate, batchSize } = {}) {
-  await page.selectOption('#preset', preset);
-  await page.fill('#epochs', String(epochs));
-  await page.fill('#train-limit', trainLimit ? String(trainLimit) : '');
-  if (optimizer) await page.selectOption('#optimizer', optimizer);
-  if (learningRate) await page.fill('#learning-rate', String(learningRate));
-  if (batchSize) await page.fill('#batch-size', String(batchSize));
+  await page.selectOption('[data-ui="preset"]', preset);
+  await page.fill('[data-ui="epochs"]', String(epochs));
+  await page.fill('[data-ui="train-limit"]', trainLimit ? String(trainLimit) : '');
+  if (optimizer) await page.selectOption('[data-ui="optimizer"]', optimizer);
+  if (learningRate) await page.fill('[data-ui="learning-rate"]', String(learningRate));
+  if (batchSize) await page.fill('[data-ui="batch-size"]', String(batchSize));
 }
 
-export const phase = (page) => page.evaluate(() => document.body.dataset.state);
-export const batchCounter = (page) => page.$eval('#epoch-progress', (el) => Number(el.dataset.batch));
+export const phase = (page) => page.evaluate(() => document.querySelector('[data-trainer]').dataset.state);
+export const batchCounter = (page) => page.$eval('[data-ui="epoch-progress"]', (el) => Number(el.dataset.batch));
 
 export async function waitForPhase(page, wanted, timeout = 120000) {
-  await page.waitForFunction((w) => w.includes(document.body.dataset.state), [wanted].flat(), { timeout, polling: 50 });
+  await page.waitForFunction((w) => w.includes(document.querySelector('[data-trainer]').dataset.state), [wanted].flat(), { timeout, polling: 50 });
 }
 
 // Reads "97.8 %" from the element a person sees as the test accuracy.

@@ -22,13 +22,13 @@ describe('trainer page, cross-origin isolated', () => {
 
   test('the worker runs the threaded build', async () => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
-    assert.equal(await page.evaluate(() => document.body.dataset.threaded), 'true');
-    assert.match(await page.locator('#engine').textContent(), /multi-threaded/);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-trainer]').dataset.threaded), 'true');
+    assert.match(await page.locator('[data-ui="engine"]').textContent(), /multi-threaded/);
   });
 
   test('MNIST loads as the page opens, without a click, and the page marks when Train can start', async () => {
     await waitForPhase(page, 'ready', 60000);
-    assert.match(await page.locator('#data-info').textContent(), /MNIST digits: 60\u202f000 training/);
+    assert.match(await page.locator('[data-ui="data-info"]').textContent(), /MNIST digits: 60\u202f000 training/);
     await page.waitForFunction(() => performance.getEntriesByName('neurite:ready-to-train').length === 1, null, { timeout: 10000 });
     assert.equal(await button(page, 'Train').isEnabled(), true);
     await screenshot(page, 'opened');
@@ -38,7 +38,7 @@ describe('trainer page, cross-origin isolated', () => {
     await chooseTraining(page, { preset: 'mlp', epochs: 5 });
     await button(page, 'Train').click();
     await waitForPhase(page, 'training', 60000);
-    await page.waitForFunction(() => Number(document.querySelector('#epoch-progress').dataset.batch) > 100, null, { timeout: 60000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-ui="epoch-progress"]').dataset.batch) > 100, null, { timeout: 60000 });
 
     // a click handler runs within 100 ms of the click, and timers keep ticking
     const lag = await page.evaluate(async () => {
@@ -72,11 +72,11 @@ describe('trainer page, cross-origin isolated', () => {
 
     await button(page, 'Resume').click();
     await waitForPhase(page, 'training', 5000);
-    await page.waitForFunction((b) => Number(document.querySelector('#epoch-progress').dataset.batch) > b + 50, pausedAt, { timeout: 30000 });
+    await page.waitForFunction((b) => Number(document.querySelector('[data-ui="epoch-progress"]').dataset.batch) > b + 50, pausedAt, { timeout: 30000 });
 
     await button(page, 'Stop').click();
     await waitForPhase(page, 'done', 30000);
-    assert.match(await page.locator('#status').textContent(), /Stopped after/);
+    assert.match(await page.locator('[data-ui="status"]').textContent(), /Stopped after/);
     await testAccuracy(page); // a stopped model is evaluated too
   });
 
@@ -87,11 +87,11 @@ describe('trainer page, cross-origin isolated', () => {
     await waitForPhase(page, 'done', 240000);
     const accuracy = await testAccuracy(page);
     assert.ok(accuracy >= 95, `test accuracy ${accuracy} %`);
-    const points = await page.$eval('#chart-loss', (el) => Number(el.dataset.points));
+    const points = await page.$eval('[data-ui="chart-loss"]', (el) => Number(el.dataset.points));
     assert.ok(points >= 10, `the loss chart has ${points} points`);
     assert.equal(await page.locator('table.metrics tbody tr').count(), 10);
     assert.ok(await page.locator('.gallery li').count() > 0, 'misclassified images are shown');
-    assert.match(await page.locator('#model-summary').textContent(), /Total params: 101,?770/);
+    assert.match(await page.locator('[data-ui="model-summary"]').textContent(), /Total params: 101,?770/);
     await screenshot(page, 'done');
   });
 
@@ -107,26 +107,26 @@ describe('trainer page, cross-origin isolated', () => {
     await clearPad(page);
   });
 
-  test('save model downloads model.json and weights.bin', async () => {
+  test('save model downloads model.json and model.weights.bin (TF.js names)', async () => {
     const downloads = [];
     page.on('download', (d) => downloads.push(d));
     await button(page, 'Save model').click();
     await page.waitForFunction(() => true, null, { timeout: 100 });
     for (let i = 0; i < 50 && downloads.length < 2; i++) await page.waitForTimeout(100);
-    assert.deepEqual(downloads.map((d) => d.suggestedFilename()).sort(), ['model.json', 'weights.bin']);
+    assert.deepEqual(downloads.map((d) => d.suggestedFilename()).sort(), ['model.json', 'model.weights.bin']);
     for (const d of downloads) saved[d.suggestedFilename()] = fs.readFileSync(await d.path());
     const json = JSON.parse(saved['model.json']);
-    assert.deepEqual(json.weightsManifest[0].paths, ['weights.bin']);
-    assert.equal(saved['weights.bin'].length, 101770 * 4);
+    assert.deepEqual(json.weightsManifest[0].paths, ['model.weights.bin']);
+    assert.equal(saved['model.weights.bin'].length, 101770 * 4);
   });
 
   test('a corrupt model file is refused with a message and the current model keeps working', async () => {
     const json = JSON.parse(saved['model.json']);
     const kernel = json.weightsManifest[0].weights[0];
     kernel.shape = [kernel.shape[0], kernel.shape[1] + 1];
-    await page.setInputFiles('#model-files', [
+    await page.setInputFiles('[data-ui="model-files"]', [
       { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) },
-      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: saved['weights.bin'] },
+      { name: 'model.weights.bin', mimeType: 'application/octet-stream', buffer: saved['model.weights.bin'] },
     ]);
     const alert = page.getByRole('alert');
     await alert.waitFor({ state: 'visible', timeout: 10000 });
@@ -135,7 +135,7 @@ describe('trainer page, cross-origin isolated', () => {
     assert.match(text, new RegExp(kernel.name.split('/')[0]), `the message names the layer: ${text}`);
     await screenshot(page, 'error-model-file');
 
-    await page.setInputFiles('#model-files', [{ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"modelTopology": ') }]);
+    await page.setInputFiles('[data-ui="model-files"]', [{ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"modelTopology": ') }]);
     await page.waitForFunction(() => /not valid JSON/.test(document.querySelector('[role="alert"]').textContent), null, { timeout: 5000 });
 
     await draw(page, strokeOne());
@@ -144,20 +144,20 @@ describe('trainer page, cross-origin isolated', () => {
   });
 
   test('a saved model loads back from its files', async () => {
-    await page.setInputFiles('#model-files', [
+    await page.setInputFiles('[data-ui="model-files"]', [
       { name: 'model.json', mimeType: 'application/json', buffer: saved['model.json'] },
-      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: saved['weights.bin'] },
+      { name: 'model.weights.bin', mimeType: 'application/octet-stream', buffer: saved['model.weights.bin'] },
     ]);
-    await page.waitForFunction(() => /Loaded model\.json/.test(document.querySelector('#draw-hint').textContent), null, { timeout: 10000 });
+    await page.waitForFunction(() => /Loaded model\.json/.test(document.querySelector('[data-ui="draw-hint"]').textContent), null, { timeout: 10000 });
     assert.ok(await testAccuracy(page, 30000) >= 95, 'the loaded model is evaluated on the test set');
   });
 
   test('after a reload the model is restored from IndexedDB and predicts', async () => {
     await page.reload();
-    await page.waitForSelector('body[data-engine="ready"]', { timeout: 30000 });
-    await page.waitForFunction(() => document.body.dataset.model === 'true', null, { timeout: 10000 });
-    assert.match(await page.locator('#model-origin').textContent(), /Restored model from/);
-    assert.match(await page.locator('#draw-hint').textContent(), /Restored model from/);
+    await page.waitForSelector('[data-trainer][data-engine="ready"]', { timeout: 30000 });
+    await page.waitForFunction(() => document.querySelector('[data-trainer]').dataset.model === 'true', null, { timeout: 10000 });
+    assert.match(await page.locator('[data-ui="model-origin"]').textContent(), /Restored model from/);
+    assert.match(await page.locator('[data-ui="draw-hint"]').textContent(), /Restored model from/);
     await draw(page, strokeOne());
     assert.match(await prediction(page, '1'), /^1/);
     await screenshot(page, 'restored');

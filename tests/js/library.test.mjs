@@ -168,3 +168,14 @@ test('library.vocabulary_matches_the_core_registry', async () => {
   assert.ok(registry.activations.includes('relu') && registry.metrics.includes('accuracy'));
   assert.ok(registry.presets.some((p) => p.name === 'mlp' && p.topology.class_name === 'Sequential'));
 });
+
+test('library.the_page_reads_its_vocabulary_from_the_core', async () => {
+  const { registry } = await nn.engineInfo();
+  const { EDITOR_LAYERS } = await import(path.join(root, 'web/ui/layer-editor.js'));
+  for (const layer of EDITOR_LAYERS) assert.ok(registry.layers.includes(layer), `the layer editor's ${layer} is not a layer the core knows`);
+  // the page's optimizer list and the library's factories name the same optimizers as the core
+  const markup = (await import(path.join(root, 'web/ui/layout.js'))).trainerMarkup('t');
+  const offered = [...markup.matchAll(/<option value="(\w+)">/g)].map((m) => m[1]).filter((v) => registry.optimizers.includes(v) || ['adam', 'sgd', 'rmsprop'].includes(v));
+  assert.deepEqual([...offered].sort(), [...registry.optimizers].sort(), 'the Optimizer list of the page');
+  for (const o of registry.optimizers) assert.equal(typeof nn.train[o], 'function', `nn.train.${o}`);
+});

@@ -1,8 +1,8 @@
-// The page's state machine (web/state.js) and message checks (web/protocol.js), without a browser.
+// The page's state machine (web/state.js) and settings checks (web/settings.js), without a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Phase, eta, initialState, next, plainError } from '../../web/state.js';
-import { ToWorker, trainRequest } from '../../web/protocol.js';
+import { checkSettings } from '../../web/settings.js';
 import { checkRows, explainProblem, inputShapeFor, rowsFromTopology, topologyFromRows } from '../../web/ui/layer-editor.js';
 
 const run = (events, s = initialState()) => events.reduce(next, s);
@@ -55,15 +55,14 @@ test('state.crash_forgets_the_data', () => {
   assert.match(plainError('init', 'Error: x'), /could not start: x$/);
 });
 
-test('protocol.train_request_checks_settings', () => {
-  const ok = { model: { preset: 'mlp' }, optimizer: 'adam', learningRate: 0.001, epochs: 1, batchSize: 32, validation: 'test', seed: 1 };
-  const msg = trainRequest(ok);
-  assert.equal(msg.type, ToWorker.TRAIN);
-  assert.deepEqual(msg.fit, { epochs: 1, batchSize: 32, validation: 'test', validationSplit: 0, seed: 1, trainLimit: undefined });
-  assert.throws(() => trainRequest({ ...ok, learningRate: -1 }), /learning rate must be a positive number/);
-  assert.throws(() => trainRequest({ ...ok, epochs: 1.5 }), /epochs must be a whole number/);
-  assert.throws(() => trainRequest({ ...ok, validation: 'split', validationSplit: 1 }), /validation split must be between 0 and 1/);
-  assert.throws(() => trainRequest({ ...ok, optimizer: 'lbfgs' }), /optimizer must be one of adam, sgd, rmsprop/);
+test('settings.checks_what_a_learner_typed', () => {
+  const ok = { optimizer: 'adam', optimizers: ['sgd', 'adam', 'rmsprop'], learningRate: 0.001, epochs: 1, batchSize: 32, validation: 'test', seed: 1 };
+  assert.deepEqual(checkSettings(ok), { optimizer: 'adam', learningRate: 0.001, epochs: 1, batchSize: 32, validation: 'test',
+    validationSplit: 0, seed: 1, trainLimit: undefined });
+  assert.throws(() => checkSettings({ ...ok, learningRate: -1 }), /learning rate must be a positive number/);
+  assert.throws(() => checkSettings({ ...ok, epochs: 1.5 }), /epochs must be a whole number/);
+  assert.throws(() => checkSettings({ ...ok, validation: 'split', validationSplit: 1 }), /validation split must be between 0 and 1/);
+  assert.throws(() => checkSettings({ ...ok, optimizer: 'lbfgs' }), /optimizer must be one of sgd, adam, rmsprop/);
 });
 
 test('layer_editor.round_trip_and_checks', () => {

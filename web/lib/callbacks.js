@@ -20,6 +20,7 @@ export class CallbackList {
     }
     this.#callbacks = list;
   }
+  setParams(params) { for (const c of this.#callbacks) { if (c.setParams) c.setParams(params); else c.params = params; } }
   has(hook) { return this.#callbacks.some((c) => typeof c[hook] === 'function'); }
   async call(hook, ...args) {
     for (const c of this.#callbacks) if (typeof c[hook] === 'function') await c[hook](...args);

@@ -2,12 +2,12 @@
 // (dist/data/<dir>/), and their class names. The page's data-set list and prediction labels read it.
 export const DATASETS = Object.freeze({
   mnist: {
-    label: 'MNIST handwritten digits',
+    label: 'MNIST digits',
     dir: 'mnist',
     classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   },
   'fashion-mnist': {
-    label: 'Fashion-MNIST clothing',
+    label: 'Fashion-MNIST',
     dir: 'fashion-mnist',
     classes: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
       'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],

@@ -62,9 +62,12 @@ export class Engine {
     return this.#info;
   }
 
-  async request(type, payload = {}, transfer = [], { onEvent } = {}) {
-    await this.ready();
-    return this.#call(type, payload, transfer, onEvent);
+  // Sent after INIT; the worker answers once the module is up (a data set's download and parsing
+  // overlap the module's compilation).
+  request(type, payload = {}, transfer = [], { onEvent } = {}) {
+    const started = this.ready();
+    const call = this.#call(type, payload, transfer, onEvent);
+    return Promise.all([started, call]).then(([, result]) => result);
   }
 
   // Messages that need no answer (a fit's acknowledgements, stop)
@@ -94,7 +97,7 @@ export class Engine {
     }
     const count = oneHot ? shape[0] : sizeOf(shape);
     if (base.values.byteLength <= INLINE_BYTES) return { ...view, offset: 0, values: base.values.slice(offset, offset + count) };
-    await this.ready();
+    this.ready();
     const id = this.newId();
     const worker = await this.#ensureWorker();
     const values = base.values;

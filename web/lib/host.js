@@ -186,6 +186,11 @@ export function createHost(env) {
     return withSamples([msg.x, msg.y], (x, y) => m.evaluate(api.pair(x, y), { batchSize: msg.batchSize }));
   }
 
+  function confusion(msg) {
+    const m = modelOf(msg.model);
+    return withSamples([msg.x, msg.y], (x, y) => m.confusion(api.pair(x, y), { batchSize: msg.batchSize }));
+  }
+
   function predict(msg) {
     const m = modelOf(msg.model);
     const values = withSamples([msg.x], (x) => m.predict(x, undefined, { batchSize: msg.batchSize }));
@@ -231,11 +236,14 @@ export function createHost(env) {
       id: msg.fit, session, reply, listen: msg.listen, epochs, batchSize,
       acks: 0,            // events sent that the caller must answer before training goes on
       yields: 0,          // yields not answered yet: one may be outstanding
-      position: 0, perBatchMs: 1, prevLogs: null, announced: false,
+      position: 0, perBatchMs: 1, prevLogs: null,
       lastYield: performance.now(), atYield: { epoch: 0, batch: 0, sums: {} },
     };
     fits.set(fit.id, fit);
-    env.schedule(() => slice(fit));
+    event(fit, FitEvent.BEGIN, { epochs, batchesPerEpoch: session.batchesPerEpoch, trainSize: session.trainSize });
+    // callbacks of the first batch or epoch run before it does
+    if (fit.listen.batch || fit.listen.epoch) fit.acks = 1;
+    else env.schedule(() => slice(fit));
   }
 
   const event = (fit, type, payload) => env.post({ event: type, fit: fit.id, ...payload });
@@ -254,7 +262,6 @@ export function createHost(env) {
       do {
         const t0 = performance.now();
         p = fit.session.run(batchesPerCall(fit));
-        if (!fit.announced) announce(fit, p);
         const position = p.epoch * p.batchesPerEpoch + p.batch;
         const done = position - fit.position;
         fit.position = position;
@@ -269,11 +276,6 @@ export function createHost(env) {
       end(fit);
       fit.reply(errorReply(fit.reply.id, err));
     }
-  }
-
-  function announce(fit, p) {
-    fit.announced = true;
-    event(fit, FitEvent.BEGIN, { epochs: fit.epochs, batchesPerEpoch: p.batchesPerEpoch, trainSize: fit.session.trainSize });
   }
 
   function report(fit, p, done) {
@@ -354,6 +356,7 @@ export function createHost(env) {
     [Request.MODEL_COMPILE]: compile,
     [Request.MODEL_EVALUATE]: evaluate,
     [Request.MODEL_PREDICT]: predict,
+    [Request.MODEL_CONFUSION]: confusion,
     [Request.MODEL_SAVE]: save,
     [Request.LAYER_OUTPUT]: layerOutput,
     [Request.LAYER_WEIGHTS]: layerWeights,
@@ -378,7 +381,8 @@ export function createHost(env) {
         return;
       }
       if (!started) throw new Error('the engine has not been started');
-      await started;
+      // reading files needs no wasm: it overlaps the module's start
+      if (msg.type !== Request.LOAD_DATASET && msg.type !== Request.TENSOR_PUT) await started;
       if (msg.type === Request.MODEL_FIT) { startFit(msg, answer); return; }
       const handler = handlers[msg.type];
       if (!handler) throw new Error(`unknown request ${JSON.stringify(msg.type)}`);

@@ -165,14 +165,11 @@ export class Sequential {
       yieldMs: list.has('onYield') ? yieldMs : null,
     };
     const id = await this.#id();
-    const fit = { id: this.#engine.newId(), chain: Promise.resolve(), failed: null };
+    const fit = { id: this.#engine.newId(), chain: Promise.resolve(), failed: null, batchSize };
     this.#fit = fit;
     this.stopTraining = false;
     this.#engine.listen(fit.id, (event) => { fit.chain = fit.chain.then(() => this.#onFitEvent(fit, list, event, listen)); });
     try {
-      await list.call('onTrainBegin', {});
-      if (listen.epoch) await list.call('onEpochBegin', 0, {});
-      if (listen.batch) await list.call('onBatchBegin', 0, {});
       const { history } = await this.#engine.request(Request.MODEL_FIT, {
         model: id, fit: fit.id, x: wires[0], y: wires[1], validation: validationData ? wires.slice(2) : null,
         options: { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit }, listen,
@@ -190,7 +187,14 @@ export class Sequential {
   async #onFitEvent(fit, list, event, listen) {
     const answer = (kind) => this.#engine.send(Request.FIT_CONTINUE, { fit: fit.id, kind, stop: this.stopTraining });
     try {
-      if (event.event === FitEvent.BEGIN) this.onFitBegin?.(event);
+      if (event.event === FitEvent.BEGIN) {
+        // TF.js' params: what the callbacks see as this.params
+        list.setParams({ epochs: event.epochs, batchSize: fit.batchSize, samples: event.trainSize, steps: event.batchesPerEpoch });
+        await list.call('onTrainBegin', {});
+        await list.call('onEpochBegin', 0, {});
+        await list.call('onBatchBegin', 0, {});
+        if (listen.batch || listen.epoch) await answer('begin');
+      }
       else if (event.event === FitEvent.YIELD) {
         await list.call('onYield', event.epoch, event.batch, event.logs);
         await answer('yield');
@@ -237,7 +241,22 @@ export class Sequential {
     return futureTensor(pending, [t.shape[0], ...(this.outputShape ?? [])]);
   }
 
-  // Neurite's extras for looking inside (the page's CNN view):
+  // Neurite's extras. The confusion matrix over (x, y) as the core counts it: {matrix[true][predicted],
+  // precision[], recall[], f1[] per class, accuracy, macroPrecision, macroRecall, macroF1, total}
+  async confusionMatrix(x, y, { batchSize = 32 } = {}) {
+    const [wx, wy] = await Promise.all([this.#wire(x, 'confusionMatrix: x'), this.#wire(y, 'confusionMatrix: y')]);
+    return this.#request(Request.MODEL_CONFUSION, { x: wx, y: wy, batchSize });
+  }
+
+  // Frees the worker's copy now (it is freed anyway once this model is garbage-collected).
+  dispose() {
+    const remote = this.#remote;
+    this.#remote = Promise.reject(new Error('this model has been disposed'));
+    this.#remote.catch(() => {});
+    remote?.then(({ id }) => this.#engine.send(Request.RELEASE, { models: [id] })).catch(() => {});
+  }
+
+  // Looking inside (the page's CNN view):
   // what layer `index` outputs for x (inference mode): a Tensor [n, ...]
   async layerOutput(x, index) {
     const wx = await this.#wire(x, 'layerOutput: x');

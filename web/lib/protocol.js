@@ -18,6 +18,7 @@ export const Request = Object.freeze({
   FIT_STOP: 'fit-stop',         // { fit: id } (no reply): stop after the current batch
   MODEL_EVALUATE: 'model-evaluate', // { model, x, y, batchSize } → { logs }
   MODEL_PREDICT: 'model-predict',   // { model, x, batchSize } → { values, shape }
+  MODEL_CONFUSION: 'model-confusion', // { model, x, y, batchSize } → { matrix, precision, recall, f1, accuracy, ... }
   MODEL_SAVE: 'model-save',     // { model } → { modelJson, weights }
   LAYER_OUTPUT: 'layer-output', // { model, x, layer } → { values, shape }
   LAYER_WEIGHTS: 'layer-weights', // { model, layer } → [{ name, values, shape }]

@@ -204,17 +204,21 @@ export function oneHot(indices, depth) {
 }
 export const toCategorical = (y, numClasses) => oneHot(y, numClasses);
 
-// Along the last axis; for logits → probabilities in the page's prediction view.
-export async function softmax(t) {
-  const values = t instanceof Tensor ? await t.data() : Float32Array.from(t);
-  const shape = t instanceof Tensor ? t.shape : [values.length];
-  const width = shape[shape.length - 1];
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < values.length; r += width) {
-    let max = -Infinity, sum = 0;
-    for (let j = 0; j < width; j++) max = Math.max(max, values[r + j]);
-    for (let j = 0; j < width; j++) sum += (out[r + j] = Math.exp(values[r + j] - max));
-    for (let j = 0; j < width; j++) out[r + j] /= sum;
-  }
-  return tensor(out, shape, 'float32');
+// TF.js' tf.softmax along the last axis (logits → probabilities); the values may still be on
+// their way from the worker, so the result's data() waits for them.
+export function softmax(t) {
+  if (!(t instanceof Tensor)) t = tensor(t);
+  const shape = t.shape;
+  const computed = t.data().then((values) => {
+    const width = shape[shape.length - 1] || values.length;
+    const out = new Float32Array(values.length);
+    for (let r = 0; r < values.length; r += width) {
+      let max = -Infinity, sum = 0;
+      for (let j = 0; j < width; j++) max = Math.max(max, values[r + j]);
+      for (let j = 0; j < width; j++) sum += (out[r + j] = Math.exp(values[r + j] - max));
+      for (let j = 0; j < width; j++) out[r + j] /= sum;
+    }
+    return { values: out, shape };
+  });
+  return futureTensor(computed, shape);
 }

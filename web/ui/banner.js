@@ -1,6 +1,6 @@
 // The page-wide bits: the engine badge, the alert region, the notice line, the drawing hint, and
-// data attributes on <body> that say the state (for CSS and for tests).
-import { $, setText } from './dom.js';
+// data attributes on the trainer's root that say the state (for CSS and for tests).
+import { part, setText } from './dom.js';
 
 function engineText(engine) {
   if (engine.status === 'starting') return 'Starting the engine…';
@@ -15,15 +15,15 @@ function drawHint(state) {
   return 'Draw a digit from 0 to 9 with the mouse, a finger or a pen. The guess updates as you draw.';
 }
 
-export function createBanner({ onDismiss }) {
-  const engine = $('#engine');
-  const alert = $('#alert');
-  const alertText = $('#alert-text');
-  const hint = $('#draw-hint');
-  $('#alert-close').addEventListener('click', onDismiss);
+export function createBanner(root, { onDismiss }) {
+  const engine = part(root, 'engine');
+  const alert = part(root, 'alert');
+  const alertText = part(root, 'alert-text');
+  const hint = part(root, 'draw-hint');
+  part(root, 'alert-close').addEventListener('click', onDismiss);
   return {
     render(state) {
-      const body = document.body.dataset;
+      const body = root.dataset;
       body.state = state.phase;
       body.engine = state.engine.status;
       body.threaded = String(state.engine.threaded ?? '');

@@ -89,7 +89,7 @@ function figure(label, kind) {
 }
 
 export function createCnnView(container) {
-  const hint = h('p', { class: 'hint', id: 'cnn-hint' });
+  const hint = h('p', { class: 'hint', 'data-ui': 'cnn-hint' });
   const filters = figure('Learned filters', 'filters');
   const maps = [figure('Feature maps', 'maps'), figure('Feature maps after pooling', 'maps')];
   container.append(hint, h('div', { class: 'cnn-figures' }, filters.root, ...maps.map((m) => m.root)));

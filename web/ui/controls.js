@@ -1,27 +1,29 @@
 // The settings column and the action buttons: reads what the person chose, and enables or
 // hides controls according to the page state.
-import { DATA_FILES, DATASETS } from '../protocol.js';
+import { datasets } from '../neurite.js';
 import { Phase, isBusy, isTraining } from '../state.js';
-import { $, grouped, h, megabytes, setText } from './dom.js';
+import { part, grouped, h, megabytes, setText } from './dom.js';
 import { checkRows, createLayerEditor, rowsFromTopology, topologyFromRows } from './layer-editor.js';
 
 const CUSTOM = 'custom';
+const DATASETS = datasets.catalog;
+const FILE_ROLES = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];  // the markup's file inputs
 
-function numberValue(id) {
-  const raw = $(id).value.trim();
+function numberValue(root, name) {
+  const raw = part(root, name).value.trim();
   return raw === '' ? null : Number(raw);
 }
 
-export function createControls(handlers) {
+export function createControls(root, handlers) {
   const el = {
-    dataset: $('#dataset'), ownFiles: $('#own-files'), loadData: $('#load-data'), dataInfo: $('#data-info'),
-    loading: $('#loading'), loadProgress: $('#load-progress'), loadText: $('#load-text'),
-    preset: $('#preset'), presetDescription: $('#preset-description'),
-    train: $('#train'), pause: $('#pause'), resume: $('#resume'), stop: $('#stop'),
-    save: $('#save-model'), load: $('#load-model'), modelFiles: $('#model-files'),
+    dataset: part(root, 'dataset'), ownFiles: part(root, 'own-files'), loadData: part(root, 'load-data'), dataInfo: part(root, 'data-info'),
+    loading: part(root, 'loading'), loadProgress: part(root, 'load-progress'), loadText: part(root, 'load-text'),
+    preset: part(root, 'preset'), presetDescription: part(root, 'preset-description'),
+    train: part(root, 'train'), pause: part(root, 'pause'), resume: part(root, 'resume'), stop: part(root, 'stop'),
+    save: part(root, 'save-model'), load: part(root, 'load-model'), modelFiles: part(root, 'model-files'),
   };
   let presets = [];
-  const editor = createLayerEditor($('#layer-editor'), { onChange: () => customised() });
+  const editor = createLayerEditor(part(root, 'layer-editor'), { onChange: () => customised() });
 
   function customised() {
     el.preset.value = CUSTOM;
@@ -43,7 +45,7 @@ export function createControls(handlers) {
   }
 
   el.dataset.addEventListener('change', () => { el.ownFiles.hidden = el.dataset.value !== 'files'; handlers.onDatasetChange(); });
-  for (const role of Object.keys(DATA_FILES)) $(`#file-${role}`).addEventListener('change', () => handlers.onDatasetChange());
+  for (const role of FILE_ROLES) part(root, `file-${role}`).addEventListener('change', () => handlers.onDatasetChange());
   el.preset.addEventListener('change', choosePreset);
   el.loadData.addEventListener('click', () => handlers.onLoadData());
   el.train.addEventListener('click', () => handlers.onTrain());
@@ -59,6 +61,8 @@ export function createControls(handlers) {
   });
 
   return {
+    setVocabulary(registry) { editor.setVocabulary(registry); },
+
     setPresets(list) {
       presets = list;
       el.preset.replaceChildren(
@@ -73,7 +77,7 @@ export function createControls(handlers) {
       const source = el.dataset.value;
       if (source !== 'files') return { source };
       const files = {};
-      for (const role of Object.keys(DATA_FILES)) files[role] = $(`#file-${role}`).files[0];
+      for (const role of FILE_ROLES) files[role] = part(root, `file-${role}`).files[0];
       return { source, files };
     },
 
@@ -94,14 +98,14 @@ export function createControls(handlers) {
 
     settings() {
       return {
-        optimizer: $('#optimizer').value,
-        learningRate: numberValue('#learning-rate'),
-        epochs: numberValue('#epochs'),
-        batchSize: numberValue('#batch-size'),
-        validation: document.querySelector('input[name="validation"]:checked').value,
-        validationSplit: numberValue('#validation-split'),
-        seed: numberValue('#seed'),
-        trainLimit: numberValue('#train-limit'),
+        optimizer: part(root, 'optimizer').value,
+        learningRate: numberValue(root, 'learning-rate'),
+        epochs: numberValue(root, 'epochs'),
+        batchSize: numberValue(root, 'batch-size'),
+        validation: part(root, 'validation').querySelector('input:checked').value,
+        validationSplit: numberValue(root, 'validation-split'),
+        seed: numberValue(root, 'seed'),
+        trainLimit: numberValue(root, 'train-limit'),
       };
     },
 
@@ -119,8 +123,8 @@ export function createControls(handlers) {
       el.save.disabled = !ready || !state.hasModel || training;
       el.load.disabled = !ready || training;
       // the model and its settings can be chosen while the data loads
-      for (const id of ['#preset', '#optimizer', '#learning-rate', '#epochs', '#batch-size', '#train-limit', '#seed', '#validation-split']) {
-        $(id).disabled = training;
+      for (const name of ['preset', 'optimizer', 'learning-rate', 'epochs', 'batch-size', 'train-limit', 'seed', 'validation-split']) {
+        part(root, name).disabled = training;
       }
       editor.setDisabled(training);
       renderData(state);

@@ -25,7 +25,8 @@ function setAttrs(el, attrs) {
   }
 }
 
-export const $ = (selector, root = document) => root.querySelector(selector);
+// A named part of a trainer: <... data-ui="name"> inside its root
+export const part = (root, name) => root.querySelector(`[data-ui="${name}"]`);
 
 export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;

@@ -6,8 +6,9 @@
 // input_shape=...: [28, 28] when the stack starts with Flatten (the MLP tutorial), [28, 28, 1] when
 // it starts with a Conv2D or pooling layer (the CNN tutorial's one colour channel); the worker then
 // gives the model its images in that shape (x_train[..., tf.newaxis]).
-import { ACTIVATIONS, EDITABLE_LAYERS, PADDINGS } from '../protocol.js';
 import { h } from './dom.js';
+
+const PADDINGS = ['valid', 'same'];  // Keras' two
 
 const DEFAULTS = {
   Conv2D: { filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
@@ -18,6 +19,8 @@ const DEFAULTS = {
   Dropout: { rate: 0.2 },
   Activation: { activation: 'softmax' },
 };
+// The layers this editor has a form for; each must be one the core knows (tests/js/library.test.mjs).
+export const EDITOR_LAYERS = Object.freeze(Object.keys(DEFAULTS));
 const POOLING = ['MaxPooling2D', 'AveragePooling2D'];
 const TAKES_CHANNELS = ['Conv2D', ...POOLING];
 
@@ -147,13 +150,15 @@ function numberField(caption, value, attrs, onchange) {
     h('input', { type: 'number', value, inputmode: 'decimal', ...attrs, onchange }));
 }
 
+// vocabulary: the core's registry ({layers, activations}), known once the engine has started
 export function createLayerEditor(container, { onChange }) {
   let rows = [];
+  let activations = ['linear'];
   let imageShape = [28, 28];
   const list = h('ol', { class: 'layers' });
   const input = h('span', { class: 'layer-input' });
-  const problem = h('p', { class: 'layer-problem', id: 'layer-problem', role: 'status', 'aria-live': 'polite', hidden: true });
-  const addType = select(EDITABLE_LAYERS, 'Dense', 'Type of layer to add');
+  const problem = h('p', { class: 'layer-problem', 'data-ui': 'layer-problem', role: 'status', 'aria-live': 'polite', hidden: true });
+  let addType = select(EDITOR_LAYERS, 'Dense', 'Type of layer to add');
   const addButton = h('button', { type: 'button', class: 'secondary small', onclick: () => add(addType.value) }, 'Add layer');
   container.append(
     h('p', { class: 'layer-first' }, h('span', { class: 'layer-kind' }, 'Input'), input),
@@ -187,7 +192,7 @@ export function createLayerEditor(container, { onChange }) {
     const n = i + 1;
     const num = (caption, key, label, attrs) => numberField(caption, r[key], { step: 1, 'aria-label': `${label} of layer ${n}`, ...attrs },
       (e) => update(i, { [key]: Number(e.target.value) }));
-    const activation = () => select(ACTIVATIONS, r.activation, `Activation of layer ${n}`, (e) => update(i, { activation: e.target.value }));
+    const activation = () => select(activations, r.activation, `Activation of layer ${n}`, (e) => update(i, { activation: e.target.value }));
     switch (r.type) {
       case 'Conv2D': return [
         num('filters', 'filters', 'Filters', { min: 1, max: 512 }),
@@ -221,6 +226,13 @@ export function createLayerEditor(container, { onChange }) {
 
   render();
   return {
+    setVocabulary(registry) {
+      activations = registry.activations;
+      const fresh = select(EDITOR_LAYERS.filter((t) => registry.layers.includes(t)), addType.value, 'Type of layer to add');
+      addType.replaceWith(fresh);
+      addType = fresh;
+      render();
+    },
     setRows(next) { rows = next.map((r) => ({ ...r })); render(); },
     rows: () => rows,
     setFirstLabel(shape) {

@@ -1,6 +1,6 @@
 // The network: `model.summary()` as Keras prints it, and a diagram in the style of Keras'
 // plot_model(show_shapes=True): one box per layer with its input and output shapes.
-import { $, grouped, setText, svg } from './dom.js';
+import { part, grouped, setText, svg } from './dom.js';
 
 const BOX = { w: 360, h: 48, gap: 30, left: 150 };
 
@@ -56,10 +56,10 @@ function originText(model) {
   }
 }
 
-export function createModelView() {
-  const summary = $('#model-summary');
-  const picture = $('#model-diagram');
-  const origin = $('#model-origin');
+export function createModelView(root) {
+  const summary = part(root, 'model-summary');
+  const picture = part(root, 'model-diagram');
+  const origin = part(root, 'model-origin');
   let shown = null;
   return {
     render(state) {

@@ -1,10 +1,9 @@
 // The prediction for the drawn digit: a live line of text that starts with the predicted class
 // index ("7 — 98.2 %", or "7 (Sneaker) — 91.0 %" when class names are given), read out politely by
-// screen readers, and a bar chart of all ten probabilities with the top one highlighted.
+// screen readers, and a bar chart of every class's probability with the top one highlighted (as
+// many bars as the model has outputs: `classes` until the first prediction says otherwise).
 
-const CLASSES = 10;
-
-export function createPredictionView(container, { labels, placeholder = 'Draw a digit' } = {}) {
+export function createPredictionView(container, { labels, classes = 10, placeholder = 'Draw a digit' } = {}) {
   const root = el('div', labels ? 'nn-pred nn-pred--named' : 'nn-pred');
   const result = el('p', 'nn-pred__result');
   // role=status allows an accessible name; aria-live is spelled out for assistive tech and tests.
@@ -13,8 +12,12 @@ export function createPredictionView(container, { labels, placeholder = 'Draw a 
   }
   const chart = el('ol', 'nn-pred__bars');
   chart.setAttribute('aria-label', 'Probabilities');
-  const rows = Array.from({ length: CLASSES }, (_, k) => barRow(k, labels?.[k]));
-  chart.append(...rows.map((row) => row.item));
+  let rows = [];
+  const makeRows = (n) => {
+    rows = Array.from({ length: n }, (_, k) => barRow(k, labels?.[k]));
+    chart.replaceChildren(...rows.map((row) => row.item));
+  };
+  makeRows(classes);
   root.append(result, chart);
   container.append(root);
 
@@ -24,9 +27,8 @@ export function createPredictionView(container, { labels, placeholder = 'Draw a 
     rows.forEach((row) => row.set(0, '–', false));
   };
   const update = (probabilities) => {
-    if (!probabilities || probabilities.length !== CLASSES) {
-      throw new RangeError(`PredictionView.update: expected ${CLASSES} probabilities, got ${probabilities?.length}`);
-    }
+    if (!probabilities?.length) throw new RangeError('PredictionView.update: expected probabilities, got none');
+    if (probabilities.length !== rows.length) makeRows(probabilities.length);
     const top = argmax(probabilities);
     const name = labels?.[top] ? ` (${labels[top]})` : '';
     result.textContent = `${top}${name} — ${percent(probabilities[top])}`;

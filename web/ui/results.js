@@ -1,7 +1,9 @@
 // Test results: the accuracy, precision/recall/F1 per class, the confusion matrix and a
 // gallery of misclassified test images.
-import { DATASETS } from '../protocol.js';
-import { $, grouped, h, percent } from './dom.js';
+import { datasets } from '../neurite.js';
+
+const DATASETS = datasets.catalog;
+import { part, grouped, h, percent } from './dom.js';
 
 function classNames(source, n) {
   return DATASETS[source]?.classes ?? Array.from({ length: n }, (_, i) => String(i));
@@ -73,8 +75,8 @@ function gallery(ev, names) {
     ))));
 }
 
-export function createResultsView() {
-  const body = $('#evaluation-body');
+export function createResultsView(root) {
+  const body = part(root, 'evaluation-body');
   let shown = null;
   return {
     render(state) {

@@ -1,7 +1,9 @@
 // The status line, the per-epoch progress bar and the ETA of the training card.
-import { DATASETS } from '../protocol.js';
+import { datasets } from '../neurite.js';
+
+const DATASETS = datasets.catalog;
 import { Phase, activeMs, eta } from '../state.js';
-import { $, duration, grouped, percent, setText } from './dom.js';
+import { part, duration, grouped, percent, setText } from './dom.js';
 
 function epochText(t) {
   return `epoch ${Math.min(t.epoch + 1, t.epochs)} of ${t.epochs}`;
@@ -57,10 +59,10 @@ function progressText(t, now) {
   return `batch ${grouped(t.batch)} / ${grouped(t.batchesPerEpoch)}${rate}${etaText}`;
 }
 
-export function createTrainingView() {
-  const status = $('#status');
-  const bar = $('#epoch-progress');
-  const text = $('#progress-text');
+export function createTrainingView(root) {
+  const status = part(root, 'status');
+  const bar = part(root, 'epoch-progress');
+  const text = part(root, 'progress-text');
   return {
     render(state, now) {
       setText(status, statusText(state));

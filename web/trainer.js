@@ -1,0 +1,464 @@
+// A trainer: the page's whole UI inside `root`, driving a model of the library (./neurite.js) in an
+// engine of its own. createTrainer(root, options) can run several times on one page: everything
+// is found inside root, stored under its own key, and trained in its own worker.
+// Clicks become state-machine events (state.js); the ui/ modules render the state.
+import * as nn from './neurite.js';
+import { checkSettings } from './settings.js';
+import { initialState, isTraining, isReadyToTrain, next } from './state.js';
+import { createStorage } from './storage.js';
+import { createBanner } from './ui/banner.js';
+import { createCharts } from './ui/charts.js';
+import { createControls } from './ui/controls.js';
+import { part } from './ui/dom.js';
+import { trainerMarkup } from './ui/layout.js';
+import { createModelView } from './ui/model-view.js';
+import { createResultsView } from './ui/results.js';
+import { createTrainingView } from './ui/training-view.js';
+
+const GALLERY_SIZE = 40;          // misclassified test images shown
+const MAX_RESTARTS = 3;           // engine restarts within RESTART_WINDOW_MS; past that, reload
+const RESTART_WINDOW_MS = 30000;
+let trainers = 0;
+
+// [h, w] images, or [h, w, 1]: one channel, as a Keras Conv2D wants them (x[..., None])
+const takesImages = (shape) => shape?.length === 2 || (shape?.length === 3 && shape[2] === 1);
+const firstLayerShape = (topology) => topology?.config?.layers?.[0]?.config?.batch_input_shape?.slice(1);
+
+export function createTrainer(root, { storageKey = 'neurite', markReady = false } = {}) {
+  if (!root.childElementCount) root.innerHTML = trainerMarkup(`nt${++trainers}`);
+  root.classList.add('trainer');
+  const engine = new nn.Engine();
+  const storage = createStorage(storageKey);
+  let state = initialState();
+  let registry = null;
+  let data = null;             // {source, xTrain, yTrain, xTest, yTest, testPixels?}
+  let model = null;            // the library's model that predictions and saves use
+  let pendingTrain = false;    // Train was pressed before the data was there: train once it is
+  let dataStale = true;        // the data choice changed since the last load
+  let saving = Promise.resolve(null); // the latest write of the model to IndexedDB (its savedAt)
+  let pause = null;            // {promise, resume} while paused
+  const restarts = [];
+
+  const views = [];
+  function dispatch(event) {
+    state = next(state, { now: performance.now(), ...event });
+    for (const v of views) v.render(state, performance.now());
+    if (markReady && isReadyToTrain(state)) { markReady = false; performance.mark('neurite:ready-to-train'); }
+  }
+  const alertUser = (text) => dispatch({ type: 'alert', text });
+  const fail = (during) => (err) => dispatch({ type: 'error', during, message: err.message });
+
+  const charts = createCharts(part(root, 'chart-loss'), part(root, 'chart-accuracy'));
+  const controls = createControls(root, {
+    onLoadData: () => loadData(), onTrain,
+    onSave: () => saveToFiles().catch((e) => alertUser(`The model could not be saved: ${e.message}`)),
+    onPause: pauseTraining, onResume: resumeTraining, onStop: stopTraining,
+    onLoadModelFiles: (files) => loadModelFiles(files),
+    onDatasetChange: () => { dataStale = true; },
+    onModelChange: () => previewModel(),
+  });
+  views.push(createBanner(root, { onDismiss: () => alertUser(null) }), controls, createTrainingView(root), createResultsView(root), createModelView(root));
+
+  // ---------- engine ----------
+
+  async function startEngine() {
+    try {
+      const info = await engine.ready();
+      registry = info.registry;
+      const presets = registry.presets.filter((p) => takesImages(firstLayerShape(p.topology)));
+      controls.setVocabulary(registry);
+      dispatch({ type: 'engine-ready', threaded: info.threaded, cores: info.cores, note: info.note, presets });
+      controls.setPresets(presets);
+      if (!(await restoreModel())) previewModel(0);
+    } catch (err) {
+      dispatch({ type: 'error', during: 'init', message: err.message });
+    }
+  }
+
+  engine.onCrash((err) => {
+    pendingTrain = false;
+    dataStale = true;
+    data = null;
+    model = null;
+    const now = Date.now();
+    while (restarts.length && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();
+    const restarted = restarts.length < MAX_RESTARTS;
+    dispatch({ type: 'engine-crashed', reason: err.message.replace(/^the training engine crashed: /, ''), restarted });
+    if (restarted) { restarts.push(now); startEngine(); }
+  });
+
+  // ---------- data ----------
+
+  async function loadData() {
+    const request = controls.dataRequest();
+    dispatch({ type: 'load-start', source: request.source });
+    const onProgress = (_f, { loaded, total }) => dispatch({ type: 'data-progress', loaded, total });
+    try {
+      const set = { mnist: nn.datasets.mnist, 'fashion-mnist': nn.datasets.fashionMnist }[request.source];
+      if (!set && request.source !== 'files') throw new Error(`unknown data set '${request.source}'`);
+      if (!set) {
+        const missing = Object.entries(request.files).filter(([, f]) => !f).map(([role]) => role);
+        if (missing.length) throw new Error(`choose all four IDX files (missing: ${missing.join(', ')})`);
+      }
+      const parts = set ? await set.load({ engine, onProgress }) : await nn.datasets.fromIdx(request.files, { engine, onProgress, classes: 10 });
+      const [, h, w] = parts.xTrain.shape;
+      data = { source: request.source, ...parts, testPixels: null };
+      dataStale = false;
+      dispatch({ type: 'data-loaded', source: request.source, trainSize: parts.xTrain.shape[0], testSize: parts.xTest.shape[0],
+        imageShape: [h, w], classes: 10 });
+      if (pendingTrain) { pendingTrain = false; startTraining(); }
+    } catch (err) {
+      pendingTrain = false;
+      fail('load-data')(err);
+    }
+  }
+
+  // The images as the model takes them, like the tutorial's x_train[..., tf.newaxis] / 255
+  function inputs(x, m) {
+    const [, h, w] = x.shape;
+    const want = m.inputShape ?? [h, w];
+    if (want.reduce((a, b) => a * b, 1) !== h * w)
+      throw new Error(`the model takes inputs of shape (${want.join(', ')}), but the images are ${h}×${w} pixels`);
+    return x.reshape([-1, ...want]).div(255);
+  }
+
+  // ---------- models ----------
+
+  function topologyOf(choice) {
+    if (choice.topology) return choice.topology;
+    const p = state.presets.find((x) => x.name === choice.preset);
+    if (!p) throw new Error(`unknown preset '${choice.preset}'`);
+    return p.topology;
+  }
+
+  async function describe(m, origin) {
+    await m.ready();
+    return {
+      origin, summary: await m.summary(undefined, undefined, () => {}),
+      layers: m.layers.map((l) => ({ name: l.name, className: l.getClassName(), outputShape: l.outputShape, params: l.params })),
+      inputShape: m.inputShape, outputShape: m.outputShape, topology: m.toJSON(),
+      fromLogits: (m.compiled ?? m.impliedLoss)?.fromLogits ?? false,
+    };
+  }
+
+  function adopt(m) {
+    if (model && model !== m) model.dispose();
+    model = m;
+  }
+
+  // Edits come in bursts (typing a number): the preview waits for a pause of `delayMs`.
+  let previewTimer = 0;
+  function previewModel(delayMs = 120) {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(async () => {
+      if (isTraining(state) || state.engine.status !== 'ready') return;
+      let m = null;
+      try {
+        m = nn.Sequential.fromTopology(topologyOf(controls.modelChoice(state.data?.imageShape ?? [28, 28])), { engine, seed: 0 });
+        const info = await describe(m, 'preview');
+        controls.setModelProblem(null);
+        dispatch({ type: 'model-info', model: info });
+      } catch (err) {
+        controls.setModelProblem(err.message);
+        dispatch({ type: 'model-info', model: { origin: 'preview', summary: `This model cannot be built: ${err.message}`, layers: [], inputShape: [] } });
+      } finally {
+        m?.dispose();
+      }
+    }, delayMs);
+  }
+
+  // A model file without a training config gets what its output implies (the core decides).
+  function compiledForUse(m) {
+    if (!m.compiled) m.compile({ optimizer: 'adam', metrics: ['accuracy'] });
+    return m;
+  }
+
+  async function persistModel(origin, extra = {}) {
+    saving = (async () => {
+      const { modelJson, weights } = await model.toArtifacts();
+      const savedAt = Date.now();
+      await storage.save({ modelJson, weights, origin, savedAt, evaluation: state.evaluation, ...extra });
+      dispatch({ type: 'model-saved', savedAt });
+      return savedAt;
+    })().catch((err) => {
+      console.warn('Neurite: the model could not be kept in IndexedDB:', err);
+      return null;
+    });
+    return saving;
+  }
+
+  // The first restore uses the record read while the engine started; after a crash, a fresh one.
+  let savedRecord = storage.load().catch(() => null);
+  async function restoreModel() {
+    const record = await (savedRecord ?? storage.load().catch(() => null));
+    savedRecord = null;
+    if (!record) return false;
+    const when = new Date(record.savedAt).toLocaleString();
+    try {
+      const m = compiledForUse(await nn.loadModel({ modelJson: record.modelJson, weights: record.weights }, { engine, seed: 0 }));
+      const info = await describe(m, 'restored');
+      adopt(m);
+      dispatch({ type: 'model-info', model: { ...info, savedAt: record.savedAt } });
+      if (record.evaluation) dispatch({ type: 'evaluation', evaluation: { ...record.evaluation, note: `Measured when the model was saved (${when}).` } });
+      dispatch({ type: 'notice', text: `Restored model from ${when}.` });
+      saving = Promise.resolve(record.savedAt);
+      predictor.refresh();
+      return true;
+    } catch (err) {
+      alertUser(`The model saved in this browser could not be restored: ${err.message}`);
+      return false;
+    }
+  }
+
+  async function saveToFiles() {
+    if (!model) throw new Error('there is no model to save yet: train or load one first');
+    await model.save('downloads://model');
+  }
+
+  async function loadModelFiles(files) {
+    try {
+      const m = compiledForUse(await nn.loadModel(files, { engine, seed: 0 }));
+      const info = await describe(m, 'file');
+      adopt(m);
+      const name = files.find((f) => f.name.toLowerCase().endsWith('.json'))?.name ?? 'the model';
+      dispatch({ type: 'model-info', model: { ...info, fileName: name } });
+      dispatch({ type: 'evaluation', evaluation: null });
+      dispatch({ type: 'alert', text: null });
+      dispatch({ type: 'notice', text: `Loaded ${name}.` });
+      predictor.refresh();
+      await persistModel('file');
+      if (data && !dataStale) evaluate().catch(fail('evaluate'));
+    } catch (err) {
+      dispatch({ type: 'error', during: 'load-model', message: err.message });
+    }
+  }
+
+  // ---------- training ----------
+
+  function settings(imageShape) {
+    const s = checkSettings({ ...controls.settings(), optimizers: registry?.optimizers ?? ['adam', 'sgd', 'rmsprop'] });
+    return { ...s, topology: topologyOf(controls.modelChoice(imageShape)) };
+  }
+
+  function onTrain() {
+    try {
+      settings(state.data?.imageShape ?? [28, 28]); // complain about settings before loading anything
+    } catch (err) {
+      alertUser(`Please check the settings: ${err.message.replace(/^invalid training setting: /, '')}.`);
+      return;
+    }
+    if (!data || dataStale || state.data?.source !== controls.dataKey()) {
+      pendingTrain = true;
+      loadData();
+      return;
+    }
+    startTraining();
+  }
+
+  async function startTraining() {
+    let s;
+    try {
+      s = settings(state.data.imageShape);
+    } catch (err) {
+      alertUser(`Please check the settings: ${err.message}.`);
+      return;
+    }
+    dispatch({ type: 'train-requested' });
+    charts.reset(s.epochs);
+    const m = nn.Sequential.fromTopology(s.topology, { engine, seed: s.seed });
+    m.compile({ optimizer: nn.train[s.optimizer](s.learningRate), metrics: ['accuracy'] });
+    try {
+      await m.ready();
+      adopt(m);
+      dispatch({ type: 'model-info', model: await describe(m, 'trained') });
+      const limit = s.trainLimit && s.trainLimit < data.xTrain.shape[0] ? s.trainLimit : null;
+      const x = inputs(data.xTrain, m), y = data.yTrain;
+      const validation = s.validation === 'test' ? { validationData: [inputs(data.xTest, m), data.yTest] } : { validationSplit: s.validationSplit };
+      let stepsPerEpoch = 1;
+      let lastWatch = 0;
+      const history = await m.fit(limit ? x.slice(0, limit) : x, limit ? y.slice(0, limit) : y, {
+        epochs: s.epochs, batchSize: s.batchSize, shuffle: true, ...validation,
+        callbacks: {
+          onTrainBegin() {
+            stepsPerEpoch = this.params.steps;
+            charts.reset(s.epochs);
+            dispatch({ type: 'train-started', epochs: s.epochs, batchesPerEpoch: this.params.steps, trainSize: this.params.samples });
+          },
+          onYield(epoch, batch, logs) {
+            charts.addBatch(epoch + batch / stepsPerEpoch, logs.loss, logs.accuracy);
+            dispatch({ type: 'train-progress', epoch, batch, batchesPerEpoch: stepsPerEpoch });
+            // while training, the guess and the filters follow the model about once a second
+            if (performance.now() - lastWatch > 1000) { lastWatch = performance.now(); predictor.refresh(); }
+            return pause?.promise;  // paused: training waits here
+          },
+          onEpochEnd(epoch, logs) {
+            charts.addEpoch(epoch + 1, logs);
+            dispatch({ type: 'epoch-end', epoch, logs });
+            predictor.refresh();
+          },
+        },
+      });
+      dispatch({ type: 'train-done', stopped: history.history.loss.length < s.epochs || m.stopTraining });
+      predictor.refresh();
+      persistModel('trained');
+      setTimeout(() => evaluate().catch(fail('evaluate')), 0);
+    } catch (err) {
+      pause = null;
+      fail('train')(err);
+      predictor.refresh();
+    }
+  }
+
+  function pauseTraining() {
+    if (pause || !model) return;
+    let resume;
+    const promise = new Promise((r) => { resume = r; });
+    pause = { promise, resume };
+    dispatch({ type: 'train-paused' });
+  }
+
+  function resumeTraining() {
+    if (!pause) return;
+    pause.resume();
+    pause = null;
+    dispatch({ type: 'train-resumed' });
+  }
+
+  function stopTraining() {
+    dispatch({ type: 'stop-requested' });
+    model?.stop();
+    if (pause) resumeTraining();
+  }
+
+  // ---------- evaluation ----------
+
+  // The first GALLERY_SIZE test images the model gets wrong, with their pixels for thumbnails.
+  async function misclassified(m, x, probabilities) {
+    const labels = await data.yTest.data();
+    data.testPixels ??= await data.xTest.data();
+    const [, h, w] = data.xTest.shape;
+    const size = h * w, classes = probabilities.length / labels.length;
+    const found = [];
+    for (let i = 0; i < labels.length && found.length < GALLERY_SIZE; i++) {
+      let predicted = 0;
+      for (let j = 1; j < classes; j++) if (probabilities[i * classes + j] > probabilities[i * classes + predicted]) predicted = j;
+      if (predicted !== labels[i]) found.push({ index: i, predicted, truth: labels[i], pixels: data.testPixels.slice(i * size, (i + 1) * size) });
+    }
+    return found;
+  }
+
+  async function evaluate() {
+    if (!model) throw new Error('there is no model to evaluate yet');
+    if (!data) throw new Error('load a data set before evaluating');
+    const m = model;
+    const x = inputs(data.xTest, m);
+    const [loss] = [await m.evaluate(x, data.yTest, { batchSize: 100 })].flat();
+    const c = await m.confusionMatrix(x, data.yTest, { batchSize: 100 });
+    const probabilities = await m.predict(x, { batchSize: 100 }).data();
+    const evaluation = {
+      loss, accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1, matrix: c.matrix,
+      imageShape: data.xTest.shape.slice(1), misclassified: await misclassified(m, x, probabilities), source: state.data?.source,
+    };
+    if (m !== model) return;
+    dispatch({ type: 'evaluation', evaluation });
+    saving.then((savedAt) => savedAt && storage.patch(savedAt, { evaluation })).catch(() => {});
+  }
+
+  // ---------- drawing pad → prediction ----------
+
+  // At most one request of a kind in flight; calls made meanwhile collapse into the latest one, so
+  // a fast drawing hand costs one request per answer, not one per mouse move.
+  function latestOnly(run) {
+    let busy = false, pending = null;
+    return function call(arg) {
+      if (busy) { pending = { arg }; return; }
+      busy = true;
+      Promise.resolve().then(() => run(arg)).finally(() => {
+        busy = false;
+        if (pending) { const p = pending; pending = null; call(p.arg); }
+      });
+    };
+  }
+
+  const blank = (pixels) => !pixels || !pixels.some((v) => v > 0); // Clear sends null
+  const drawing = (m, pixels) => nn.tensor(pixels, [1, ...(m.inputShape ?? [28, 28])], 'float32');
+
+  async function probabilities(pixels) {
+    const m = model;
+    if (!m) throw new Error('there is no model yet: train or load one first');
+    const out = m.predict(drawing(m, pixels));
+    const fromLogits = (m.compiled ?? m.impliedLoss)?.fromLogits;
+    return Array.from(await (fromLogits ? nn.softmax(out) : out).data());
+  }
+
+  // What the first Conv2D sees: its filters and, for a drawing, its feature maps (and the next
+  // pooling layer's). Models without a Conv2D give { filters: null, maps: [] }.
+  async function inspect(pixels) {
+    const m = model;
+    const layers = m.layers;
+    const conv = layers.findIndex((l) => l.getClassName() === 'Conv2D');
+    if (conv < 0) return { filters: null, maps: [] };
+    const [kernel] = await m.getLayerWeights(conv);
+    const filters = { layer: layers[conv].name, shape: kernel.tensor.shape, values: await kernel.tensor.data() };
+    const pooled = ['MaxPooling2D', 'AveragePooling2D'].includes(layers[conv + 1]?.getClassName());
+    const shown = pooled ? [conv, conv + 1] : [conv];
+    const maps = pixels ? await Promise.all(shown.map(async (i) => {
+      const out = await m.layerOutput(drawing(m, pixels), i);
+      return { layer: layers[i].name, className: layers[i].getClassName(), shape: out.shape.slice(1), values: await out.data() };
+    })) : [];
+    return { filters, maps };
+  }
+
+  // The drawing's prediction, and what the first Conv2D layer makes of it (with no drawing, its
+  // filters alone): both follow the drawing and the model as it learns.
+  const predictor = (() => {
+    let view = null, cnnView = null, last = null;
+    const predict = latestOnly((pixels) => probabilities(pixels)
+      .then((p) => { if (last && !blank(last)) view.update(p); })
+      .catch((err) => dispatch({ type: 'error', during: 'predict', message: err.message })));
+    const look = latestOnly((pixels) => (model ? inspect(pixels) : Promise.resolve(null))
+      .then((r) => cnnView.update(r))
+      .catch(() => cnnView.update(null))); // a failed look inside must not bother anyone
+    function request(pixels) {
+      last = pixels;
+      if (!view) return;
+      const drawn = !blank(pixels);
+      if (!state.hasModel || !model) { view.reset(); cnnView.update(null); return; }
+      if (drawn) predict(pixels); else view.reset();
+      look(drawn ? pixels : null);
+    }
+    return {
+      attach(v, c) { view = v; cnnView = c; },
+      request,
+      refresh() { request(last); },
+    };
+  })();
+
+  async function setupDrawing() {
+    try {
+      const [{ createDrawPad }, { createPredictionView }, { createCnnView }] = await Promise.all([
+        import('./ui/draw-pad.js'), import('./ui/prediction-view.js'), import('./ui/cnn-view.js'),
+      ]);
+      predictor.attach(createPredictionView(part(root, 'prediction'), { placeholder: 'Waiting for a drawing' }), createCnnView(part(root, 'cnn-view')));
+      createDrawPad(part(root, 'draw-pad'), { onInput: (pixels) => predictor.request(pixels) });
+    } catch (err) {
+      alertUser(`The drawing pad could not be loaded (${err.message}).`);
+    }
+  }
+
+  dispatch({ type: 'notice', text: null });
+  startEngine();
+  // The data set shown is fetched at once, while the engine compiles; own files wait for a click.
+  if (controls.dataKey() !== 'files') loadData();
+  setupDrawing();
+
+  // For the browser console and the tests: the state, a prediction, a crash of the worker.
+  const handle = {
+    get state() { return state; },
+    get model() { return model; },
+    predict: (pixels) => probabilities(Float32Array.from(pixels)),
+    crashWorker: () => engine.crash(),
+  };
+  root.trainer = handle;
+  return handle;
+}

@@ -19,9 +19,12 @@ export function requireBuild() {
   }
 }
 
+// Test pages of tests/e2e/pages/ are served under /tests/, beside dist/.
+const TEST_PAGES = { prefixes: [['/tests/', 'tests/e2e/pages']] };
+
 export async function setUp({ isolated = true, throttleRate = 0 } = {}) {
   requireBuild();
-  const server = await startServer({ port: 0, isolated, throttleRate });
+  const server = await startServer({ port: 0, isolated, throttleRate, routes: TEST_PAGES });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS,
   });

@@ -1,0 +1,289 @@
+// Type declarations of Neurite's JavaScript library (dist/neurite.js): TF.js' Layers API over
+// Neurite's C++ core. Checked by `tsc --noEmit` on tests/types/example.ts in `npm test`.
+
+export type DataType = 'float32' | 'int32' | 'uint8' | 'bool';
+export type TypedArray = Float32Array | Int32Array | Uint8Array;
+type NestedArray = number | boolean | NestedArray[];
+export type Shape = number[];
+
+/** Values here or in the engine's worker; views (div, slice, reshape) copy nothing. */
+export class Tensor {
+  readonly shape: Shape;
+  readonly rank: number;
+  readonly size: number;
+  readonly dtype: DataType;
+  /** A copy of the values (floats once divided). */
+  data(): Promise<TypedArray>;
+  array(): Promise<NestedArray>;
+  /** Divides by a number, as batches are gathered (uint8 data stays uint8 in memory). */
+  div(n: number): Tensor;
+  mul(n: number): Tensor;
+  /** One dimension may be -1. */
+  reshape(shape: Shape): Tensor;
+  expandDims(axis?: number): Tensor;
+  /** Along the first axis: slice(begin, size) or slice([begin], [size]); size -1 runs to the end. */
+  slice(begin: number | number[], size?: number | number[]): Tensor;
+  /** The index of the largest value along the last axis. */
+  argMax(): Promise<Tensor>;
+  /** Waits for values still on their way (a prediction). */
+  settled(): Promise<this>;
+}
+
+export function tensor(values: TypedArray | NestedArray | number[], shape?: Shape, dtype?: DataType): Tensor;
+export function tensor1d(values: TypedArray | number[], dtype?: DataType): Tensor;
+export function tensor2d(values: TypedArray | NestedArray | number[], shape?: [number, number], dtype?: DataType): Tensor;
+export function scalar(value: number): Tensor;
+/** Class indices → float32 one-hot rows (TF.js' tf.oneHot). */
+export function oneHot(indices: Tensor | number[] | TypedArray, depth: number): Tensor;
+/** Keras' to_categorical. */
+export function toCategorical(y: Tensor | number[] | TypedArray, numClasses: number): Tensor;
+export function softmax(logits: Tensor | number[]): Tensor;
+
+// ---------- layers ----------
+
+export class Layer {
+  name?: string;
+  /** Known once the model is built (after compile and a request, fit or summary). */
+  outputShape: Shape | null;
+  params: number | null;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  countParams(): number | null;
+  toJSON(): { class_name: string; config: Record<string, unknown> };
+}
+
+export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | (string & {});
+export type Initializer = string | { class_name: string; config?: Record<string, unknown> };
+
+interface BaseLayerArgs {
+  name?: string;
+  /** The first layer's input shape, without the batch dimension. */
+  inputShape?: Shape;
+  batchInputShape?: (number | null)[];
+  trainable?: boolean;
+}
+export interface DenseArgs extends BaseLayerArgs {
+  units: number;
+  activation?: Activation;
+  useBias?: boolean;
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+}
+export interface Conv2DArgs extends BaseLayerArgs {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: 'valid' | 'same';
+  activation?: Activation;
+  useBias?: boolean;
+  dilationRate?: number | [number, number];
+  dataFormat?: 'channelsLast';
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+}
+export interface Pooling2DArgs extends BaseLayerArgs {
+  poolSize?: number | [number, number];
+  strides?: number | [number, number];
+  padding?: 'valid' | 'same';
+  dataFormat?: 'channelsLast';
+}
+export interface BatchNormalizationArgs extends BaseLayerArgs {
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+}
+
+export const layers: {
+  dense(args: DenseArgs): Layer;
+  dropout(args: BaseLayerArgs & { rate: number }): Layer;
+  flatten(args?: BaseLayerArgs): Layer;
+  reshape(args: BaseLayerArgs & { targetShape: Shape }): Layer;
+  activation(args: BaseLayerArgs & { activation: Activation }): Layer;
+  conv2d(args: Conv2DArgs): Layer;
+  maxPooling2d(args?: Pooling2DArgs): Layer;
+  averagePooling2d(args?: Pooling2DArgs): Layer;
+  batchNormalization(args?: BatchNormalizationArgs): Layer;
+};
+
+// ---------- optimizers, losses, callbacks ----------
+
+/** Keras' optimizer config, as nn.train makes it. */
+export interface OptimizerConfig { class_name: 'SGD' | 'Adam' | 'RMSprop'; config: Record<string, number | boolean> }
+export const train: {
+  sgd(learningRate?: number): OptimizerConfig;
+  momentum(learningRate?: number, momentum?: number, useNesterov?: boolean): OptimizerConfig;
+  adam(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number): OptimizerConfig;
+  rmsprop(learningRate?: number, decay?: number, momentum?: number, epsilon?: number): OptimizerConfig;
+};
+
+export interface LossConfig { name: string; fromLogits: boolean }
+interface LossArgs { fromLogits?: boolean }
+export const losses: {
+  sparseCategoricalCrossentropy(args?: LossArgs): LossConfig;
+  categoricalCrossentropy(args?: LossArgs): LossConfig;
+  binaryCrossentropy(args?: LossArgs): LossConfig;
+  meanSquaredError(args?: LossArgs): LossConfig;
+};
+export type LossName =
+  | 'sparseCategoricalCrossentropy' | 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError'
+  | 'sparse_categorical_crossentropy' | 'categorical_crossentropy' | 'binary_crossentropy' | 'mean_squared_error' | 'mse';
+
+export type Logs = Record<string, number>;
+export interface CallbackParams { epochs: number; batchSize: number; samples: number; steps: number }
+export interface CustomCallbackArgs {
+  onTrainBegin?(logs?: Logs): void | Promise<void>;
+  onTrainEnd?(logs?: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
+  /** With batch callbacks the worker waits for them after every batch (slower than onYield). */
+  onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+  /** About every yieldEvery ms, with the mean logs since the last call; a pending promise pauses training. */
+  onYield?(epoch: number, batch: number, logs: Logs): void | Promise<void>;
+  params?: CallbackParams;
+}
+export class Callback implements CustomCallbackArgs {
+  model?: Sequential;
+  params?: CallbackParams;
+  setModel(model: Sequential): void;
+  setParams(params: CallbackParams): void;
+}
+export interface EarlyStoppingArgs {
+  monitor?: string;
+  minDelta?: number;
+  patience?: number;
+  mode?: 'auto' | 'min' | 'max';
+  baseline?: number;
+}
+export class EarlyStopping extends Callback {
+  constructor(args?: EarlyStoppingArgs);
+  onTrainBegin(): void;
+  onEpochEnd(epoch: number, logs?: Logs): void;
+}
+export const callbacks: { earlyStopping(args?: EarlyStoppingArgs): EarlyStopping };
+
+// ---------- the model ----------
+
+export interface CompileArgs {
+  optimizer?: 'adam' | 'sgd' | 'rmsprop' | OptimizerConfig;
+  /** Left out: the loss the output layer implies (softmax / logits → sparse categorical, sigmoid → binary). */
+  loss?: LossName | LossConfig;
+  metrics?: string | string[];
+}
+export interface ModelFitArgs {
+  epochs?: number;
+  batchSize?: number;
+  validationData?: [Tensor, Tensor];
+  validationSplit?: number;
+  shuffle?: boolean;
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  /** How often onYield runs: 'auto' (~30 times a second), 'batch', 'never' or milliseconds. */
+  yieldEvery?: 'auto' | 'batch' | 'never' | number;
+}
+export class History {
+  epoch: number[];
+  history: Record<string, number[]>;
+  params: { epochs: number; batchSize: number; samples: number };
+}
+export interface CompileSettings { optimizer: string; learningRate: number; loss: string; fromLogits: boolean; metrics: string[] }
+export interface ModelArtifacts { modelJson: Record<string, any>; weights: ArrayBuffer }
+export interface SaveResult {
+  modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON'; modelTopologyBytes: number; weightDataBytes: number };
+}
+/** TF.js' IOHandler, for save and loadModel. */
+export interface IOHandler { save?(artifacts: unknown): Promise<SaveResult>; load?(): Promise<unknown> }
+export interface ConfusionMatrix {
+  matrix: number[][]; precision: number[]; recall: number[]; f1: number[];
+  accuracy: number; macroPrecision: number; macroRecall: number; macroF1: number; total: number;
+}
+export interface SequentialArgs { layers?: Layer[]; name?: string; seed?: number; engine?: Engine }
+
+export class Sequential {
+  constructor(args?: SequentialArgs);
+  static fromTopology(topology: object, options?: { engine?: Engine; seed?: number }): Sequential;
+  name: string;
+  /** Set from a callback: training stops after that batch. */
+  stopTraining: boolean;
+  readonly layers: Layer[];
+  readonly engine: Engine;
+  readonly inputShape: Shape | null;
+  readonly outputShape: Shape | null;
+  readonly compiled: CompileSettings | null;
+  readonly impliedLoss: { loss: string; fromLogits: boolean } | null;
+  add(layer: Layer): void;
+  toJSON(): { class_name: 'Sequential'; config: { name: string; layers: object[] } };
+  ready(): Promise<this>;
+  compile(args?: CompileArgs): void;
+  /** Keras' table, printed with printFn (console.log) and returned. */
+  summary(lineLength?: number, positions?: number[], printFn?: (text: string) => void): Promise<string>;
+  fit(x: Tensor, y: Tensor, args?: ModelFitArgs): Promise<History>;
+  /** The loss, or [loss, ...metrics] in compile's order. */
+  evaluate(x: Tensor, y: Tensor, args?: { batchSize?: number }): Promise<number | number[]>;
+  predict(x: Tensor, args?: { batchSize?: number }): Tensor;
+  confusionMatrix(x: Tensor, y: Tensor, args?: { batchSize?: number }): Promise<ConfusionMatrix>;
+  layerOutput(x: Tensor, index: number): Promise<Tensor>;
+  getLayerWeights(index: number): Promise<{ name: string; tensor: Tensor }[]>;
+  getWeights(): Promise<Tensor[]>;
+  /** Stops a running fit after the batch in progress. */
+  stop(): void;
+  dispose(): void;
+  toArtifacts(): Promise<ModelArtifacts>;
+  /** indexeddb://name, downloads://name, file://dir (Node) or an IOHandler. */
+  save(destination: string | IOHandler): Promise<SaveResult>;
+}
+export function sequential(args?: SequentialArgs): Sequential;
+
+export type ModelSource = string | Iterable<File> | IOHandler | ModelArtifacts;
+/** A URL of a model.json, indexeddb://name, file://dir (Node), the File objects of an <input>, or an IOHandler. */
+export function loadModel(source: ModelSource, options?: { engine?: Engine; seed?: number }): Promise<Sequential>;
+export const loadLayersModel: typeof loadModel;
+export function preset(name: string, options?: { engine?: Engine; seed?: number }): Promise<Sequential>;
+
+export const io: {
+  listModels(): Promise<Record<string, object>>;
+  removeModel(url: string): Promise<void>;
+};
+
+// ---------- data ----------
+
+export interface MnistParts { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor }
+export interface LoadOptions {
+  /** Called as the bytes arrive, with the fraction loaded. */
+  onProgress?(fraction: number, progress: { loaded: number; total: number }): void;
+  /** A folder (Node) or URL (browser) holding the four IDX files. */
+  dir?: string;
+  engine?: Engine;
+}
+export interface NamedDataset { label: string; classes: string[]; load(options?: LoadOptions): Promise<MnistParts> }
+export type IdxSource = string | Blob | ArrayBuffer | Uint8Array;
+export const datasets: {
+  mnist: NamedDataset;
+  fashionMnist: NamedDataset;
+  /** A person's own IDX files (.gz or raw), by role: xTrain/yTrain/xTest/yTest (or trainImages, ...). */
+  fromIdx(files: Partial<Record<'xTrain' | 'yTrain' | 'xTest' | 'yTest' | 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', IdxSource>>,
+    options?: LoadOptions & { classes?: number }): Promise<Partial<MnistParts>>;
+  catalog: Record<string, { label: string; dir: string; classes: string[] }>;
+};
+
+// ---------- the engine ----------
+
+export interface Registry {
+  layers: string[]; activations: string[]; optimizers: string[]; losses: string[]; metrics: string[];
+  presets: { name: string; description: string; topology: object }[];
+}
+export interface EngineInfo {
+  threaded: boolean; simd: string; registry: Registry; note?: string; crossOriginIsolated: boolean; cores: number | null;
+}
+/** A worker running the wasm core; models use one shared engine unless given their own. */
+export class Engine {
+  constructor(options?: { threaded?: boolean | 'auto' });
+  readonly name: string;
+  ready(): Promise<EngineInfo>;
+  onCrash(handler: (error: Error) => void): () => void;
+  crash(): Promise<void>;
+  terminate(): Promise<void>;
+}
+export function engineInfo(engine?: Engine): Promise<EngineInfo>;
+export const version: string;

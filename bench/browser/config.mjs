@@ -4,6 +4,8 @@
 export const ENGINES = [
   { key: 'neurite', label: 'Neurite wasm', script: 'neurite.mjs', type: 'module', options: { threaded: false } },
   { key: 'neurite-mt', label: 'Neurite wasm pthreads', script: 'neurite.mjs', type: 'module', options: { threaded: true } },
+  // the same core through the JavaScript library (dist/neurite.js: model.fit, its own Worker)
+  { key: 'neurite-lib', label: 'Neurite library (model.fit)', script: 'neurite-lib.mjs', type: 'module', options: { threaded: false } },
   { key: 'tfjs-wasm', label: 'TF.js wasm', script: 'tfjs.js', type: 'classic', options: { backend: 'wasm' } },
   { key: 'tfjs-cpu', label: 'TF.js cpu', script: 'tfjs.js', type: 'classic', options: { backend: 'cpu' } },
   { key: 'convnetjs', label: 'ConvNetJS', script: 'convnetjs.js', type: 'classic', options: {} },

@@ -1,8 +1,8 @@
 // The worker side of the benchmark: one engine per Worker, driven by requests from the page
 // ({id, command, args} in, {id, result} or {id, error} out). The harness owns the data and all
 // timing; an engine adapter (engines/*.mjs) only builds, trains, evaluates and predicts.
-import { openUrl, parseIdx, readIdxBytes } from '/idx.js';
-import { DATA_FILES } from '/protocol.js';
+import { openUrl, parseIdx, readIdxBytes } from '/lib/idx.js';
+import { DATA_FILES } from '/lib/catalog.js';
 import { BATCH_SIZE, IMAGE, WORKLOADS } from './workloads.mjs';
 import { measureSimdPeak } from './simd-peak.mjs';
 
@@ -14,8 +14,8 @@ async function fetchIdx(name, dims) {
 
 async function loadMnist() {
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-    fetchIdx(DATA_FILES.trainImages, 3), fetchIdx(DATA_FILES.trainLabels, 1),
-    fetchIdx(DATA_FILES.testImages, 3), fetchIdx(DATA_FILES.testLabels, 1),
+    fetchIdx(DATA_FILES.xTrain, 3), fetchIdx(DATA_FILES.yTrain, 1),
+    fetchIdx(DATA_FILES.xTest, 3), fetchIdx(DATA_FILES.yTest, 1),
   ]);
   return {
     train: { images: trainImages.data, labels: trainLabels.data, count: trainImages.dims[0] },

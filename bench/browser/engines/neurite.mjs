@@ -1,4 +1,4 @@
-// Neurite in a module Worker, used the way the page's worker uses it (web/worker.js): the JS facade
+// Neurite in a module Worker, used the way the library's worker uses it (web/lib/host.js): the JS facade
 // (/wasm/api.mjs), a preset, a dataset copied into wasm once, and a TrainingSession advanced a few
 // batches per call.
 import { BATCH_SIZE, IMAGE } from '../workloads.mjs';

@@ -1,4 +1,4 @@
-// Neurite's engine Worker: a module Worker, as the page's own (web/worker.js) is.
+// Neurite's engine Worker: a module Worker, as the library's own (web/lib/worker.js) is.
 import { serve } from '../harness.mjs';
 import { createNeurite } from '../engines/neurite.mjs';
 

@@ -84,20 +84,23 @@ function withTemporaries(make, fn) {
   }
 }
 
-class Dataset {
+// The JS owner of one embind handle of a sliceable set (a Dataset, Samples): dispose() frees it,
+// and the FinalizationRegistry does when it is forgotten.
+class OwnedSet {
   #h;
-  constructor(handle) { this.#h = own(this, handle); }
+  #what;
+  constructor(handle, what) {
+    this.#h = own(this, handle);
+    this.#what = what;
+  }
   get handle() {
-    if (!this.#h) throw new Error('the dataset has been disposed');
+    if (!this.#h) throw new Error(`the ${this.#what} has been disposed`);
     return this.#h;
   }
   get size() { return guard(() => this.handle.size()); }
+  // [begin, end), sharing storage
   slice(begin, end = this.size) {
-    return new Dataset(guard(() => this.handle.slice(count('begin', begin, { min: 0 }), count('end', end, { min: 0 }))));
-  }
-  // The inputs and the targets `model`'s loss wants (class indices, one-hot rows or a 0/1 column).
-  temporaries(model, keep) {
-    return [keep(guard(() => this.handle.x())), keep(guard(() => this.handle.targetsFor(model.handle)))];
+    return new this.constructor(guard(() => this.handle.slice(count('begin', begin, { min: 0 }), count('end', end, { min: 0 }))));
   }
   dispose() {
     if (this.#h) release(this, this.#h);
@@ -105,22 +108,18 @@ class Dataset {
   }
 }
 
+// Images with class labels (LabeledSamples).
+class Dataset extends OwnedSet {
+  constructor(handle) { super(handle, 'dataset'); }
+  // The inputs and the targets `model`'s loss wants (class indices, one-hot rows or a 0/1 column).
+  temporaries(model, keep) {
+    return [keep(guard(() => this.handle.x())), keep(guard(() => this.handle.targetsFor(model.handle)))];
+  }
+}
+
 // Inputs or targets in wasm memory (bytes divided as batches are gathered, or floats).
-class Samples {
-  #h;
-  constructor(handle) { this.#h = own(this, handle); }
-  get handle() {
-    if (!this.#h) throw new Error('the samples have been disposed');
-    return this.#h;
-  }
-  get size() { return guard(() => this.handle.size()); }
-  slice(begin, end = this.size) {
-    return new Samples(guard(() => this.handle.slice(count('begin', begin, { min: 0 }), count('end', end, { min: 0 }))));
-  }
-  dispose() {
-    if (this.#h) release(this, this.#h);
-    this.#h = null;
-  }
+class Samples extends OwnedSet {
+  constructor(handle) { super(handle, 'samples'); }
 }
 
 // Inputs and the targets as given (Keras' x and y); usable wherever a Dataset is.

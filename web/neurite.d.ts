@@ -27,6 +27,8 @@ export class Tensor {
   argMax(): Promise<Tensor>;
   /** Waits for values still on their way (a prediction). */
   settled(): Promise<this>;
+  /** Frees the worker's copy now (it is freed anyway once the tensor is garbage-collected). */
+  dispose(): void;
 }
 
 export function tensor(values: TypedArray | NestedArray | number[], shape?: Shape, dtype?: DataType): Tensor;
@@ -283,7 +285,7 @@ export class Engine {
   ready(): Promise<EngineInfo>;
   onCrash(handler: (error: Error) => void): () => void;
   crash(): Promise<void>;
-  terminate(): Promise<void>;
+  terminate(): void;
 }
 export function engineInfo(engine?: Engine): Promise<EngineInfo>;
 export const version: string;

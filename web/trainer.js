@@ -46,7 +46,9 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     if (markReady && isReadyToTrain(state)) { markReady = false; performance.mark('neurite:ready-to-train'); }
   }
   const alertUser = (text) => dispatch({ type: 'alert', text });
-  const fail = (during) => (err) => dispatch({ type: 'error', during, message: err.message });
+  // a request the engine's crash cut short: 'engine-crashed' has said so already
+  const crashed = (err) => /^the training engine (crashed|was terminated)/.test(err?.message ?? '');
+  const fail = (during) => (err) => { if (!crashed(err)) dispatch({ type: 'error', during, message: err.message }); };
 
   const charts = createCharts(part(root, 'chart-loss'), part(root, 'chart-accuracy'));
   const controls = createControls(root, {
@@ -102,6 +104,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       }
       const parts = set ? await set.load({ engine, onProgress }) : await nn.datasets.fromIdx(request.files, { engine, onProgress, classes: 10 });
       const [, h, w] = parts.xTrain.shape;
+      for (const t of ['xTrain', 'yTrain', 'xTest', 'yTest']) data?.[t]?.dispose();  // wasm memory only grows: free the old set now
       data = { source: request.source, ...parts, testPixels: null };
       dataStale = false;
       dispatch({ type: 'data-loaded', source: request.source, trainSize: parts.xTrain.shape[0], testSize: parts.xTest.shape[0],
@@ -263,6 +266,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       alertUser(`Please check the settings: ${err.message}.`);
       return;
     }
+    pause = null;
     dispatch({ type: 'train-requested' });
     charts.reset(s.epochs);
     const m = nn.Sequential.fromTopology(s.topology, { engine, seed: s.seed });
@@ -298,6 +302,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
           },
         },
       });
+      pause = null;
       dispatch({ type: 'train-done', stopped: history.history.loss.length < s.epochs || m.stopTraining });
       predictor.refresh();
       persistModel('trained');

@@ -93,6 +93,48 @@ test('library.early_stopping_stops_when_the_monitor_stalls', async () => {
     validationData: [mnist.xTest.slice(0, 256).div(255), mnist.yTest.slice(0, 256)], shuffle: false,
     callbacks: [nn.callbacks.earlyStopping({ monitor: 'val_loss', minDelta: 1e-3, patience: 2 })] });
   assert.equal(history.history.loss.length, 3);
+  assert.equal(history.history.val_loss.length, 3, 'a stop between epochs starts no empty epoch');
+});
+
+test('library.callbacks_run_in_tf_js_order', async () => {
+  const model = nn.sequential({ seed: 4, layers: [nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })] });
+  model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+  const calls = [];
+  const log = (name) => (i) => { calls.push(typeof i === 'number' ? `${name} ${i}` : name); };
+  await model.fit(nn.tensor2d(new Float32Array(12), [4, 3]), nn.tensor1d([0, 1, 0, 1], 'int32'), { epochs: 2, batchSize: 2, shuffle: false,
+    callbacks: { onTrainBegin: log('trainBegin'), onEpochBegin: log('epochBegin'), onBatchBegin: log('batchBegin'),
+      onBatchEnd: log('batchEnd'), onEpochEnd: log('epochEnd'), onTrainEnd: log('trainEnd') } });
+  assert.deepEqual(calls, ['trainBegin', 'epochBegin 0', 'batchBegin 0', 'batchEnd 0', 'batchBegin 1', 'batchEnd 1', 'epochEnd 0',
+    'epochBegin 1', 'batchBegin 0', 'batchEnd 0', 'batchBegin 1', 'batchEnd 1', 'epochEnd 1', 'trainEnd']);
+});
+
+test('library.stop_training_without_callbacks_and_one_fit_at_a_time', async () => {
+  const model = tutorialMlp();
+  model.compile({ optimizer: 'adam', loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
+  const x = mnist.xTrain.div(255);
+  const running = model.fit(x, mnist.yTrain, { epochs: 50 });
+  await assert.rejects(model.fit(x, mnist.yTrain), /already training/);
+  setTimeout(() => { model.stopTraining = true; }, 300);
+  const history = await running;
+  assert.equal(history.history.loss.length, 1, 'stopped in the first of 50 epochs');
+});
+
+test('library.local_data_used_twice_at_once_moves_to_the_worker_once', async () => {
+  const n = 3000;
+  const pixels = await mnist.xTrain.slice(0, n).data();           // 2.3 MB of bytes, now local
+  const local = nn.tensor(pixels, [n, 28, 28], 'uint8').div(255);
+  const labels = nn.tensor(await mnist.yTrain.slice(0, n).data(), [n], 'uint8');
+  const model = tutorialMlp();
+  model.compile({ optimizer: 'adam', loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+  const history = await model.fit(local.slice(0, 2000), labels.slice(0, 2000), { epochs: 1,
+    validationData: [local.slice(2000, 1000), labels.slice(2000, 1000)] });
+  assert.ok(history.history.val_accuracy[0] > 0.8);
+  const p = model.predict(local.slice(0, 5));
+  assert.equal((await p.data()).length, 50);
+  assert.deepEqual(p.shape, [5, 10]);
+  assert.equal((await p.slice(0, 1).data()).length, 10, 'a slice of a prediction is its first row');
+  local.dispose();
+  await assert.rejects(local.data(), /disposed/);
 });
 
 test('library.save_and_load_through_files_keeps_weights_and_training_config', async () => {

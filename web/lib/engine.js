@@ -33,6 +33,7 @@ let engines = 0;
 export class Engine {
   #threaded;
   #worker = null;    // a promise of the spawned worker
+  #token = null;     // which spawn #worker is: a dead worker's late 'exit' must not end its successor
   #info = null;      // a promise of INIT's answer
   #pending = new Map();
   #listeners = new Map();  // fit id / request id → event handler
@@ -81,7 +82,7 @@ export class Engine {
   onCrash(handler) { this.#crashHandlers.add(handler); return () => this.#crashHandlers.delete(handler); }
 
   // `owner` is garbage-collected → the worker forgets `id` (kind: 'tensors' | 'models')
-  track(owner, kind, id) { this.#finalizer?.register(owner, { kind, id, generation: this.#generation }); }
+  track(owner, kind, id) { this.#finalizer?.register(owner, { kind, id, generation: this.#generation }, owner); }
 
   // The wire form of a tensor for a request to this engine: data already in this worker goes by
   // id, small local data inline, larger local data moves to the worker once (the tensor, and every
@@ -89,6 +90,8 @@ export class Engine {
   async wire(t) {
     await t.settled();
     const { base, offset, shape, divisor, oneHot } = t.view;
+    if (base.disposed) throw new Error('this tensor has been disposed');
+    if (base.moving) { await base.moving; return this.wire(t); }  // on its way to a worker already
     const view = { offset, shape, divisor, oneHot, dtype: t.storedDtype };
     if (base.engine && base.engine !== this) return this.wire(await copyOf(t));
     if (base.engine === this) {
@@ -97,15 +100,29 @@ export class Engine {
     }
     const count = oneHot ? shape[0] : sizeOf(shape);
     if (base.values.byteLength <= INLINE_BYTES) return { ...view, offset: 0, values: base.values.slice(offset, offset + count) };
-    this.ready();
-    const id = this.newId();
-    const worker = await this.#ensureWorker();
-    const values = base.values;
-    worker.post({ type: Request.TENSOR_PUT, tensor: id, values, shape: [values.length], dtype: t.storedDtype }, [values.buffer]);
-    delete base.values;
-    Object.assign(base, { engine: this, id, generation: this.#generation });
-    this.track(base, 'tensors', id);
-    return { ...view, tensor: id };
+    // moving: set before the first await, so that a second wire of these values waits for this one
+    base.moving = (async () => {
+      this.ready();
+      const id = this.newId();
+      const worker = await this.#ensureWorker();
+      const values = base.values;
+      worker.post({ type: Request.TENSOR_PUT, tensor: id, values, shape: [values.length], dtype: t.storedDtype }, [values.buffer]);
+      delete base.values;
+      Object.assign(base, { engine: this, id, generation: this.#generation });
+      this.track(base, 'tensors', id);
+    })();
+    try {
+      await base.moving;
+    } finally {
+      delete base.moving;
+    }
+    return { ...view, tensor: base.id };
+  }
+
+  // Tensor.dispose(): the worker forgets the values now
+  releaseTensor(base) {
+    this.#finalizer?.unregister(base);
+    this.#release('tensors', base.id, base.generation);
   }
 
   async fetchTensor(t) {
@@ -124,15 +141,17 @@ export class Engine {
   // tests only: the worker throws outside any handler, as a wasm abort would
   async crash() { (await this.#ensureWorker()).post({ type: Request.CRASH }, []); }
 
-  async terminate() {
-    const worker = await this.#worker;
-    this.#worker = null;
-    this.#info = null;
-    worker?.terminate();
+  // Ends the worker; pending requests fail, models and data in it are gone.
+  terminate() {
+    this.#forget(new Error('the training engine was terminated'));
   }
 
   #ensureWorker() {
-    this.#worker ??= spawn((m) => this.#route(m), (reason) => this.#crashed(reason));
+    if (!this.#worker) {
+      const token = {};
+      this.#token = token;
+      this.#worker = spawn((m) => this.#route(m), (reason) => this.#crashed(reason, token));
+    }
     return this.#worker;
   }
 
@@ -162,18 +181,24 @@ export class Engine {
     else waiter.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name === 'RangeError' || msg.error.name === 'TypeError' ? msg.error.name : 'Error' }));
   }
 
-  #crashed(reason) {
-    if (!this.#worker) return;
+  #crashed(reason, token) {
+    if (token !== this.#token || !this.#worker) return;
+    const error = new Error(`the training engine crashed: ${reason}`);
+    this.#forget(error);
+    for (const h of this.#crashHandlers) h(error);
+  }
+
+  // The worker is gone: what waits for it fails with `error`, what lived in it is forgotten.
+  #forget(error) {
     const dying = this.#worker;
     this.#worker = null;
+    this.#token = null;
     this.#info = null;
     this.#generation++;
-    dying.then((w) => w.terminate()).catch(() => {});
-    const error = new Error(`the training engine crashed: ${reason}`);
+    dying?.then((w) => w.terminate()).catch(() => {});
     for (const w of this.#pending.values()) w.reject(error);
     this.#pending.clear();
     this.#listeners.clear();
-    for (const h of this.#crashHandlers) h(error);
   }
 
   #release(kind, id, generation) {

@@ -60,14 +60,18 @@ export function createHost(env) {
     const aligned = row > 0 && store.values.length % row === 0 && view.offset % row === 0;
     const values = aligned ? store.values : store.values.subarray(view.offset, view.offset + n * row);
     const rows = values.length / row;
-    const key = `${view.oneHot ?? 0}|${view.divisor}|${width}`;
-    let whole = aligned ? store.cache?.get(key) : null;
+    // one copy per transform: a new sample shape (a CNN's [28, 28, 1] after an MLP's [28, 28])
+    // replaces the old one, as wasm memory only grows
+    const key = `${view.oneHot ?? 0}|${view.divisor}`;
+    const cached = aligned ? store.cache?.get(key) : null;
+    let whole = cached?.width === String(width) ? cached.samples : null;
     if (!whole) {
       const part = { ...store, values };
       const divisor = store.dtype === 'uint8' && !view.oneHot ? view.divisor : 1;
       whole = api.createSamples(transformed(part, view), [rows, ...width], { divisor });
-      if (aligned && store.cache) store.cache.set(key, whole);
-      else return whole;
+      if (!aligned || !store.cache) return whole;
+      cached?.samples.dispose();
+      store.cache.set(key, { samples: whole, width: String(width) });
     }
     const first = view.offset / row;
     return whole.slice(first, first + n);
@@ -87,7 +91,7 @@ export function createHost(env) {
 
   function release({ tensors: ids = [], models: modelIds = [] }) {
     for (const id of ids) {
-      for (const s of tensors.get(id)?.cache.values() ?? []) s.dispose();
+      for (const c of tensors.get(id)?.cache.values() ?? []) c.samples.dispose();
       tensors.delete(id);
     }
     for (const id of modelIds) {
@@ -237,6 +241,8 @@ export function createHost(env) {
       acks: 0,            // events sent that the caller must answer before training goes on
       yields: 0,          // yields not answered yet: one may be outstanding
       position: 0, perBatchMs: 1, prevLogs: null,
+      betweenEpochs: true,  // no epoch in progress: a stop now ends the fit without starting one
+      stopRequested: false,
       lastYield: performance.now(), atYield: { epoch: 0, batch: 0, sums: {} },
     };
     fits.set(fit.id, fit);
@@ -256,6 +262,7 @@ export function createHost(env) {
 
   function slice(fit) {
     if (fits.get(fit.id) !== fit || blocked(fit)) return;
+    if (fit.stopRequested && fit.betweenEpochs) { finish(fit); return; }
     try {
       const start = performance.now();
       let p;
@@ -269,8 +276,9 @@ export function createHost(env) {
         if (done > 0 && !p.epochEnded) fit.perBatchMs = Math.max(0.01, (performance.now() - t0) / done);
         report(fit, p, done);
         fit.prevLogs = p.epochEnded ? null : p.logs;
-      } while (!p.finished && !blocked(fit) && performance.now() - start < SLICE_MS);
-      if (p.finished) finish(fit);
+        fit.betweenEpochs = p.epochEnded;
+      } while (!p.finished && !blocked(fit) && !(fit.stopRequested && fit.betweenEpochs) && performance.now() - start < SLICE_MS);
+      if (p.finished || (fit.stopRequested && fit.betweenEpochs)) finish(fit);
       else if (!blocked(fit)) env.schedule(() => slice(fit));
     } catch (err) {
       end(fit);
@@ -309,21 +317,29 @@ export function createHost(env) {
     fit.yields++;  // the caller's callback may pause training by not answering
   }
 
+  function requestStop(fit) {
+    fit.session.stop();
+    fit.stopRequested = true;
+  }
+
   function proceed({ fit: id, kind, stop }) {
     const fit = fits.get(id);
     if (!fit) return;
+    const wasBlocked = blocked(fit);
     if (kind === 'yield') fit.yields = Math.max(0, fit.yields - 1);
     else fit.acks = Math.max(0, fit.acks - 1);
-    if (stop) fit.session.stop();
-    if (!blocked(fit)) env.schedule(() => slice(fit));
+    if (stop) requestStop(fit);
+    // a slice is scheduled already unless training was waiting for this answer
+    if (wasBlocked && !blocked(fit)) env.schedule(() => slice(fit));
   }
 
   function stopFit({ fit: id }) {
     const fit = fits.get(id);
     if (!fit) return;
-    fit.session.stop();
+    requestStop(fit);
+    const wasBlocked = blocked(fit);
     Object.assign(fit, { acks: 0, yields: 0 });
-    env.schedule(() => slice(fit));
+    if (wasBlocked) env.schedule(() => slice(fit));
   }
 
   function end(fit) {

@@ -76,6 +76,7 @@ export async function saveArtifacts(artifacts, destination) {
   if (kind === 'indexeddb') {
     await idb('readwrite', (s) => s.put({ modelJson, weights, dateSaved: Date.now() }, path));
   } else if (kind === 'downloads') {
+    if (typeof document === 'undefined') throw new Error('save: downloads:// needs a page; in a Worker or in Node use indexeddb:// or file://dir');
     const name = path || 'model';
     download(`${name}.json`, new Blob([JSON.stringify(withWeightsPath(modelJson, `${name}.weights.bin`))], { type: 'application/json' }));
     download(`${name}.weights.bin`, new Blob([weights], { type: 'application/octet-stream' }));

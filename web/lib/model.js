@@ -38,7 +38,7 @@ export class Sequential {
   #compiled = null;     // the last compile() call's settings (applied before the next request)
   #fit = null;          // the running fit: {id}
   #artifacts = null;    // a loaded model's files, for creation in the worker
-  stopTraining = false;
+  #stopTraining = false;
 
   constructor({ layers = [], name, seed, engine } = {}) {
     this.name = name ?? 'sequential';
@@ -62,6 +62,13 @@ export class Sequential {
   }
 
   get engine() { return this.#engine; }
+
+  // TF.js' flag: set during fit (from a callback or anywhere), training stops after that batch.
+  get stopTraining() { return this.#stopTraining; }
+  set stopTraining(stop) {
+    this.#stopTraining = Boolean(stop);
+    if (stop && this.#fit?.id != null) this.#engine.send(Request.FIT_STOP, { fit: this.#fit.id }).catch(() => {});
+  }
   get layers() { return this.#layers.slice(); }
   get inputShape() { return this.#info?.inputShape ?? null; }
   get outputShape() { return this.#info?.outputShape ?? null; }
@@ -156,6 +163,18 @@ export class Sequential {
       throw new TypeError('fit: validationData must be [xVal, yVal]');
     if (!this.#compiled && !this.compiled && !this.#artifacts) throw new Error('fit: compile the model first');
     const list = new CallbackList(callbacks, this, { epochs, batchSize, samples: x?.shape?.[0] });
+    const fit = { id: null, chain: Promise.resolve(), failed: null, batchSize, epochs, steps: 0 };
+    this.#fit = fit;  // before any await: a second fit() meanwhile is refused
+    this.#stopTraining = false;
+    try {
+      return await this.#runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery });
+    } finally {
+      if (fit.id != null) this.#engine.unlisten(fit.id);
+      this.#fit = null;
+    }
+  }
+
+  async #runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery }) {
     const wires = await Promise.all([this.#wire(x, 'fit: x'), this.#wire(y, 'fit: y'),
       ...(validationData ?? []).map((t, i) => this.#wire(t, `fit: validationData[${i}]`))]);
     const yieldMs = yieldEvery === 'auto' ? 1000 / 30 : yieldEvery === 'never' ? null : yieldEvery === 'batch' ? 0 : yieldEvery;
@@ -165,54 +184,52 @@ export class Sequential {
       yieldMs: list.has('onYield') ? yieldMs : null,
     };
     const id = await this.#id();
-    const fit = { id: this.#engine.newId(), chain: Promise.resolve(), failed: null, batchSize };
-    this.#fit = fit;
-    this.stopTraining = false;
+    fit.id = this.#engine.newId();
     this.#engine.listen(fit.id, (event) => { fit.chain = fit.chain.then(() => this.#onFitEvent(fit, list, event, listen)); });
-    try {
-      const { history } = await this.#engine.request(Request.MODEL_FIT, {
-        model: id, fit: fit.id, x: wires[0], y: wires[1], validation: validationData ? wires.slice(2) : null,
-        options: { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit }, listen,
-      });
-      await fit.chain;
-      if (fit.failed) throw fit.failed;
-      await list.call('onTrainEnd', {});
-      return new History(history, { epochs, batchSize, samples: x.shape[0] });
-    } finally {
-      this.#engine.unlisten(fit.id);
-      this.#fit = null;
-    }
+    const { history } = await this.#engine.request(Request.MODEL_FIT, {
+      model: id, fit: fit.id, x: wires[0], y: wires[1], validation: validationData ? wires.slice(2) : null,
+      options: { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit }, listen,
+    });
+    await fit.chain;
+    if (fit.failed) throw fit.failed;
+    await list.call('onTrainEnd', {});
+    // x, y and the validation data stay referenced (not collected, not released) until here
+    return new History(history, { epochs, batchSize, samples: x.shape[0], validation: Boolean(validationData?.[1]) });
   }
 
   async #onFitEvent(fit, list, event, listen) {
-    const answer = (kind) => this.#engine.send(Request.FIT_CONTINUE, { fit: fit.id, kind, stop: this.stopTraining });
+    const kind = awaitedAnswer(event.event, listen);
     try {
-      if (event.event === FitEvent.BEGIN) {
-        // TF.js' params: what the callbacks see as this.params
-        list.setParams({ epochs: event.epochs, batchSize: fit.batchSize, samples: event.trainSize, steps: event.batchesPerEpoch });
-        await list.call('onTrainBegin', {});
-        await list.call('onEpochBegin', 0, {});
-        await list.call('onBatchBegin', 0, {});
-        if (listen.batch || listen.epoch) await answer('begin');
-      }
-      else if (event.event === FitEvent.YIELD) {
-        await list.call('onYield', event.epoch, event.batch, event.logs);
-        await answer('yield');
-      } else if (event.event === FitEvent.BATCH_END) {
-        await list.call('onBatchEnd', event.batch, event.logs);
-        if (!this.stopTraining) await list.call('onBatchBegin', event.batch + 1, {});
-        await answer('batch');
-      } else if (event.event === FitEvent.EPOCH_END) {
-        await list.call('onEpochEnd', event.epoch, event.logs);
-        if (!this.stopTraining) await list.call('onEpochBegin', event.epoch + 1, {});
-        if (listen.epoch) await answer('epoch');
-      }
+      if (!fit.failed) await this.#callbacksFor(fit, list, event);
     } catch (err) {
-      fit.failed ??= err;  // a callback that throws ends training, and fit rejects with its error
+      fit.failed ??= err;  // a callback that throws ends training (no more callbacks), and fit rejects with its error
       this.stopTraining = true;
-      this.#engine.send(Request.FIT_STOP, { fit: fit.id });
-      const kind = { [FitEvent.YIELD]: 'yield', [FitEvent.BATCH_END]: 'batch', [FitEvent.EPOCH_END]: 'epoch' }[event.event];
-      if (kind) await answer(kind);
+    }
+    if (kind) await this.#engine.send(Request.FIT_CONTINUE, { fit: fit.id, kind, stop: this.stopTraining });
+  }
+
+  // TF.js' order: onTrainBegin, then per epoch onEpochBegin, per batch onBatchBegin / onBatchEnd
+  // (onYield between), onEpochEnd; nothing begins after stopTraining is set.
+  async #callbacksFor(fit, list, event) {
+    if (event.event === FitEvent.BEGIN) {
+      fit.steps = event.batchesPerEpoch;
+      // TF.js' params: what the callbacks see as this.params
+      list.setParams({ epochs: event.epochs, batchSize: fit.batchSize, samples: event.trainSize, steps: event.batchesPerEpoch });
+      await list.call('onTrainBegin', {});
+      if (!this.stopTraining) await list.call('onEpochBegin', 0, {});
+      if (!this.stopTraining) await list.call('onBatchBegin', 0, {});
+    } else if (event.event === FitEvent.YIELD) {
+      await list.call('onYield', event.epoch, event.batch, event.logs);
+    } else if (event.event === FitEvent.BATCH_END) {
+      await list.call('onBatchEnd', event.batch, event.logs);
+      // the next batch of this epoch; the next epoch's first comes after its onEpochBegin
+      if (!this.stopTraining && event.batch + 1 < fit.steps) await list.call('onBatchBegin', event.batch + 1, {});
+    } else if (event.event === FitEvent.EPOCH_END) {
+      await list.call('onEpochEnd', event.epoch, event.logs);
+      if (!this.stopTraining && event.epoch + 1 < fit.epochs) {
+        await list.call('onEpochBegin', event.epoch + 1, {});
+        await list.call('onBatchBegin', 0, {});
+      }
     }
   }
 
@@ -220,7 +237,6 @@ export class Sequential {
   // a callback).
   stop() {
     this.stopTraining = true;
-    if (this.#fit) this.#engine.send(Request.FIT_STOP, { fit: this.#fit.id });
   }
 
   // TF.js' evaluate(x, y, {batchSize}) → the loss, or [loss, ...metrics] in compile's order (numbers)
@@ -228,6 +244,7 @@ export class Sequential {
     positiveInteger('evaluate: batchSize', batchSize);
     const [wx, wy] = await Promise.all([this.#wire(x, 'evaluate: x'), this.#wire(y, 'evaluate: y')]);
     const logs = await this.#request(Request.MODEL_EVALUATE, { x: wx, y: wy, batchSize });
+    void [x, y];  // referenced until the answer: their worker copies must outlive the request
     const keys = ['loss', ...(this.compiled?.metrics ?? [])];
     const values = keys.map((k) => logs[k]);
     return values.length === 1 ? values[0] : values;
@@ -237,7 +254,8 @@ export class Sequential {
   predict(x, { batchSize = 32 } = {}) {
     positiveInteger('predict: batchSize', batchSize);
     const t = asTensor(x, 'predict: x');
-    const pending = this.#wire(t, 'predict: x').then((wx) => this.#request(Request.MODEL_PREDICT, { x: wx, batchSize }));
+    const pending = this.#wire(t, 'predict: x').then((wx) => this.#request(Request.MODEL_PREDICT, { x: wx, batchSize }))
+      .then((result) => { void t; return result; });  // t lives until the answer
     return futureTensor(pending, [t.shape[0], ...(this.outputShape ?? [])]);
   }
 
@@ -286,6 +304,15 @@ export class Sequential {
     const { saveArtifacts } = await import('./io.js');
     return saveArtifacts(await this.toArtifacts(), destination, this);
   }
+}
+
+// The answer the worker waits for after a fit event (it waits only where callbacks listen), or null.
+function awaitedAnswer(type, listen) {
+  if (type === FitEvent.YIELD) return 'yield';
+  if (type === FitEvent.BATCH_END) return 'batch';
+  if (type === FitEvent.EPOCH_END) return listen.epoch ? 'epoch' : null;
+  if (type === FitEvent.BEGIN) return listen.batch || listen.epoch ? 'begin' : null;
+  return null;
 }
 
 export const sequential = (args) => new Sequential(args);

@@ -53,17 +53,28 @@ export class Tensor {
   get storedDtype() { return this.#dtype; }
   get isLocal() { return this.#view.base.values !== undefined || this.#view.base.pending !== undefined; }
 
-  // Waits for the values of a tensor made by futureTensor (a prediction); their shape is then exact.
+  // Waits for the values of a tensor made by futureTensor (a prediction): the tensor itself then
+  // takes their exact shape; a view of it made before must have guessed that shape right.
   async settled() {
     const { base } = this.#view;
-    if (base.pending) {
-      const shape = await base.pending;
-      if (this.#view.offset === 0 && sizeOf(this.#view.shape) !== sizeOf(shape)) this.#view = { ...this.#view, shape };
+    if (base.pending) await base.pending;
+    if (base.exact) {
+      if (this.#view.root) this.#view = { ...this.#view, shape: base.exact };
+      else if (sizeOf(base.exact) !== sizeOf(base.guess))
+        throw new Error(`a view of a prediction was made before its shape was known ([${base.exact}], not [${base.guess}]): await model.ready() before predict`);
     }
     return this;
   }
 
-  #derive(changes) { return new Tensor({ ...this.#view, ...changes }, this.#dtype); }
+  // TF.js' dispose(): frees the worker's copy now instead of when this is garbage-collected. Every
+  // view of the same values goes with it.
+  dispose() {
+    const { base } = this.#view;
+    if (base.engine && !base.disposed) base.engine.releaseTensor(base);
+    base.disposed = true;
+  }
+
+  #derive(changes) { return new Tensor({ ...this.#view, root: false, ...changes }, this.#dtype); }
 
   // TF.js' x.div(255): by a number only
   div(n) {
@@ -111,6 +122,7 @@ export class Tensor {
   async data() {
     await this.settled();
     const { base, offset, divisor } = this.#view;
+    if (base.disposed) throw new Error('this tensor has been disposed');
     if (base.values === undefined) return base.engine.fetchTensor(this);
     const raw = base.values.subarray(offset, offset + this.size);
     if (divisor === 1) return raw.slice();
@@ -171,14 +183,13 @@ export function scalar(value) { return tensor([value], []); }
 // A tensor whose values stay in the engine's worker (made by the library, never by hand).
 // A float32 tensor whose values arrive later (from `promise` of {values, shape}): data() waits.
 export function futureTensor(promise, shape) {
-  const base = {};
+  const base = { guess: shape };
   base.pending = promise.then(({ values, shape: exact }) => {
-    base.values = values;
+    Object.assign(base, { values, exact });
     delete base.pending;
-    return exact;
   });
   base.pending.catch(() => {});
-  return new Tensor({ base, offset: 0, shape, divisor: 1 }, 'float32');
+  return new Tensor({ base, offset: 0, shape, divisor: 1, root: true }, 'float32');
 }
 
 export function remoteTensor(engine, id, shape, dtype) {

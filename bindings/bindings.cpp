@@ -18,6 +18,7 @@ EMSCRIPTEN_BINDINGS(neurite) {
   function("buildInfo", GUARD(&nb::build_info));
   function("presets", GUARD(&nb::presets_js));
   function("registry", GUARD(&nb::registry_js));
+  function("toyDataset", GUARD(&nb::toy_dataset_js));
   function("setThreadCount", GUARD(&nb::set_thread_count));
 
   class_<Sequential>("Sequential")

@@ -22,6 +22,7 @@
 #include "losses/loss.hpp"
 #include "metrics/metrics.hpp"
 #include "activations/activation.hpp"
+#include "data/toy.hpp"
 #include "layers/registry.hpp"
 #include "model/implied_loss.hpp"
 #include "model/inspect.hpp"
@@ -245,10 +246,20 @@ inline val registry_js() {
   out.set("optimizers", array_js(optimizer_names()));
   out.set("losses", array_js(loss_names()));
   out.set("metrics", array_js(MetricTracker::known()));
+  out.set("toyDatasets", array_js(data::toy_data_names()));
   val listed = presets_js();
   for (std::size_t i = 0; i < presets().size(); ++i)
     listed[i].set("topology", make_preset(presets()[i].name, 0)->topology().dump());  // JSON text
   out.set("presets", listed);
+  return out;
+}
+
+// {x: Float32Array of n × 2 features, y: Float32Array of n labels (0 or 1)}
+inline val toy_dataset_js(const std::string& name, std::size_t n, std::uint32_t seed) {
+  const data::ToySplit split = data::make_toy_data(name, n, seed);
+  val out = val::object();
+  out.set("x", float32_copy(split.features.data(), split.features.size()));
+  out.set("y", float32_copy(split.labels.data(), split.labels.size()));
   return out;
 }
 

@@ -347,6 +347,10 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
       if (divisor !== 1) throw new RangeError('createSamples: a divisor applies to bytes only');
       return new Samples(guard(() => Module.samplesFromFloats(values, Array.from(shape))));
     },
+    // {x: n × 2 features, y: n labels} of a core's 2-D data set ('circles', 'moons', 'random-binary')
+    toyDataset(name, n, seed = 0) {
+      return guard(() => Module.toyDataset(String(name), count('n', n), seedOf(seed)));
+    },
     // x and y Samples as fit, evaluate and confusion take them
     pair: (x, y) => new SamplePair(x, y),
 

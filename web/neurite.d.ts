@@ -109,6 +109,9 @@ export const layers: {
   batchNormalization(args?: BatchNormalizationArgs): Layer;
 };
 
+/** "flatten, dense 128 relu, dropout 0.2, dense 10" → layers; the first takes inputShape. */
+export function layersFromSpec(spec: string, inputShape?: Shape): Layer[];
+
 // ---------- optimizers, losses, callbacks ----------
 
 /** Keras' optimizer config, as nn.train makes it. */
@@ -266,13 +269,15 @@ export const datasets: {
   /** A person's own IDX files (.gz or raw), by role: xTrain/yTrain/xTest/yTest (or trainImages, ...). */
   fromIdx(files: Partial<Record<'xTrain' | 'yTrain' | 'xTest' | 'yTest' | 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', IdxSource>>,
     options?: LoadOptions & { classes?: number }): Promise<Partial<MnistParts>>;
+  /** A two-feature binary set the core makes: n training points, n / 4 test points. */
+  toy(name: 'circles' | 'moons' | 'random-binary', options?: { n?: number; seed?: number; engine?: Engine }): Promise<MnistParts>;
   catalog: Record<string, { label: string; dir: string; classes: string[] }>;
 };
 
 // ---------- the engine ----------
 
 export interface Registry {
-  layers: string[]; activations: string[]; optimizers: string[]; losses: string[]; metrics: string[];
+  layers: string[]; activations: string[]; optimizers: string[]; losses: string[]; metrics: string[]; toyDatasets: string[];
   presets: { name: string; description: string; topology: object }[];
 }
 export interface EngineInfo {

@@ -19,6 +19,7 @@ import { loadArtifacts, listModels, removeModel } from './lib/io.js';
 
 export { Tensor, tensor, tensor1d, tensor2d, scalar, oneHot, toCategorical, softmax } from './lib/tensor.js';
 export { layers, Layer } from './lib/layers.js';
+export { layersFromSpec } from './lib/spec.js';
 export { train, losses } from './lib/train.js';
 export { callbacks, Callback, EarlyStopping } from './lib/callbacks.js';
 export { datasets } from './lib/datasets.js';

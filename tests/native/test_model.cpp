@@ -229,3 +229,21 @@ TEST_CASE("training_session.in_small_steps_equals_fit") {
   CHECK(same_weights(*whole, *stepped));
   CHECK_THROWS_AS(session.run(1), std::logic_error);
 }
+
+TEST_CASE("toy data: moons and random labels are balanced two-feature sets; unknown names are named") {
+  for (const std::string name : {"circles", "moons", "random-binary"}) {
+    const auto split = data::make_toy_data(name, 1000, 3);
+    REQUIRE(split.features.shape()[0] == 1000);
+    REQUIRE(split.features.shape()[1] == 2);
+    double ones = 0;
+    for (std::size_t i = 0; i < 1000; ++i) {
+      ones += split.labels(i, 0);
+      CHECK(std::abs(split.features(i, 0)) <= 1.3f);
+      CHECK(std::abs(split.features(i, 1)) <= 1.3f);
+    }
+    CHECK(ones > 380);
+    CHECK(ones < 620);
+  }
+  CHECK_THROWS_WITH_AS(data::make_toy_data("spirals", 10, 0), doctest::Contains("known: circles, moons, random-binary"),
+                       std::invalid_argument);
+}

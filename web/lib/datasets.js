@@ -66,4 +66,12 @@ export function fromIdx(files, options = {}) {
   return fromSources(sources, options);
 }
 
-export const datasets = Object.freeze({ mnist: named('mnist'), fashionMnist: named('fashion-mnist'), fromIdx, catalog: DATASETS });
+// A two-feature binary data set the core makes ('circles', 'moons', 'random-binary': nn.engineInfo()
+// lists them as registry.toyDatasets): {xTrain [n, 2], yTrain [n, 1], xTest, yTest (n / 4 points)}
+export async function toy(name, { n = 1000, seed = 0, engine = defaultEngine() } = {}) {
+  const ids = Object.fromEntries(['xTrain', 'yTrain', 'xTest', 'yTest'].map((p) => [p, engine.newId()]));
+  const parts = await engine.request(Request.TOY_DATASET, { name, n, seed, ids });
+  return Object.fromEntries(Object.entries(parts).map(([p, { shape, dtype }]) => [p, remoteTensor(engine, ids[p], shape, dtype)]));
+}
+
+export const datasets = Object.freeze({ mnist: named('mnist'), fashionMnist: named('fashion-mnist'), fromIdx, toy, catalog: DATASETS });

@@ -150,6 +150,20 @@ export function createHost(env) {
     return out;
   }
 
+  // A core's 2-D data set: n training points and n / 4 test points (the next seed)
+  function toyDataset(msg) {
+    const out = {};
+    const test = Math.max(1, Math.round(msg.n / 4));
+    for (const [split, n, seed] of [['Train', msg.n, msg.seed], ['Test', test, msg.seed + 1]]) {
+      const { x, y } = api.toyDataset(msg.name, n, seed);
+      tensors.set(msg.ids[`x${split}`], { values: x, shape: [n, 2], dtype: 'float32', cache: new Map() });
+      tensors.set(msg.ids[`y${split}`], { values: y, shape: [n, 1], dtype: 'float32', cache: new Map() });
+      out[`x${split}`] = { shape: [n, 2], dtype: 'float32' };
+      out[`y${split}`] = { shape: [n, 1], dtype: 'float32' };
+    }
+    return out;
+  }
+
   // ---------- models ----------
 
   function modelOf(id) {
@@ -367,6 +381,7 @@ export function createHost(env) {
     [Request.TENSOR_GET]: (m) => { const values = valuesOf(m.view); return { result: { values }, transfer: [values.buffer] }; },
     [Request.RELEASE]: release,
     [Request.LOAD_DATASET]: loadDataset,
+    [Request.TOY_DATASET]: toyDataset,
     [Request.MODEL_CREATE]: (m) => adopt(m.model, api.createModel({ topology: m.topology, seed: m.seed })),
     [Request.MODEL_LOAD]: (m) => adopt(m.model, api.loadModel(m.modelJson, new Uint8Array(m.weights), m.seed)),
     [Request.MODEL_COMPILE]: compile,

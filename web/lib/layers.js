@@ -40,8 +40,8 @@ function factory(className) {
   };
 }
 
-export const layers = Object.freeze(Object.fromEntries(
-  Object.entries(LAYER_CLASSES).map(([name, className]) => [name, factory(className)])));
+const factories = Object.fromEntries(Object.entries(LAYER_CLASSES).map(([name, className]) => [name, factory(className)]));
+export const layers = Object.freeze(factories);
 
 // A layer from Keras' {class_name, config} (a model.json's layer list)
 export const layerFromConfig = ({ class_name: className, config }) => new Layer(className, config ?? {});

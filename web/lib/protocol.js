@@ -10,6 +10,7 @@ export const Request = Object.freeze({
   TENSOR_GET: 'tensor-get',     // { view } → { values, shape, dtype }
   RELEASE: 'release',           // { tensors: [id], models: [id] }: the caller has forgotten them
   LOAD_DATASET: 'load-dataset', // { name, sources?, dir? } → { parts: {xTrain: TensorInfo, ...} }
+  TOY_DATASET: 'toy-dataset',   // { name, n, seed, ids: {xTrain, yTrain, xTest, yTest} } → { parts }
   MODEL_CREATE: 'model-create', // { model: id, topology, seed } → ModelInfo
   MODEL_LOAD: 'model-load',     // { model: id, modelJson, weights, seed } → ModelInfo
   MODEL_COMPILE: 'model-compile', // { model, optimizer: KerasConfig, loss, fromLogits, metrics } → ModelInfo

@@ -14,7 +14,7 @@ function headline(ev) {
   const wrong = total - ev.matrix.reduce((s, row, i) => s + row[i], 0);
   return h('div', { class: 'headline' },
     h('div', { class: 'big-number' },
-      h('output', { 'aria-label': 'Test accuracy', id: 'test-accuracy' }, percent(ev.accuracy)),
+      h('output', { 'aria-label': 'Test accuracy', 'data-ui': 'test-accuracy' }, percent(ev.accuracy)),
       h('span', { class: 'big-label' }, 'test accuracy')),
     h('p', { class: 'hint' },
       `${grouped(total - wrong)} of ${grouped(total)} test images right, ${grouped(wrong)} wrong · test loss ${ev.loss.toFixed(4)}`,

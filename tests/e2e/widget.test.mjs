@@ -1,0 +1,108 @@
+// <nn-trainer> as a tutorial author uses it: a copy of dist/ in some folder of their site, served
+// by a plain static server (no COOP/COEP, no CSP: nothing but Content-Type), a page with nothing
+// but the script tag and two widgets. One trains MNIST and reads a drawn digit, the other a
+// 2-feature set with its decision boundary, at the same time, each in its own Worker.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { requireBuild, root, strokeOne } from './helpers.mjs';
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.svg': 'image/svg+xml' };
+
+function plainServer(dir) {
+  const server = http.createServer((req, res) => {
+    const file = path.join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const PAGE = `<!doctype html>
+<script type="module" src="assets/neurite/nn-trainer.js"></script>
+<nn-trainer id="digits" dataset="mnist" layers="flatten, dense 64 relu, dense 10" epochs="1" panels="controls chart draw summary"></nn-trainer>
+<nn-trainer id="moons" dataset="moons" layers="dense 16 relu, dense 16 relu, dense 1 sigmoid" epochs="40" batch-size="10" seed="3"></nn-trainer>
+`;
+
+describe('two <nn-trainer> widgets on a plain static host', () => {
+  let site, server, browser, page;
+  const problems = [];
+  before(async () => {
+    requireBuild();
+    site = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-site-'));
+    fs.cpSync(path.join(root, 'dist'), path.join(site, 'assets/neurite'), { recursive: true });
+    fs.writeFileSync(path.join(site, 'index.html'), PAGE);
+    server = await plainServer(site);
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 420, height: 900 } });   // a phone's width
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // the browser's own /favicon.ico request is the host page's business, not the widget's
+    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`); });
+    page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} for ${r.url()}`); });
+    page.on('request', (r) => { if (!r.url().startsWith(`http://127.0.0.1:${server.address().port}/`)) problems.push(`fetched ${r.url()}`); });
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    if (site) fs.rmSync(site, { recursive: true, force: true });
+  });
+
+  test('both train at once; the digits widget reads a drawn 1, the moons widget draws its boundary', async () => {
+    const digits = page.locator('#digits'), moons = page.locator('#moons');
+    await page.waitForFunction(() => ['digits', 'moons'].every((id) => /Press Train/.test(
+      document.getElementById(id).shadowRoot.querySelector('[role="status"]')?.textContent ?? '')), null, { timeout: 60000 });
+    const ended = page.evaluate(() => Promise.all(['digits', 'moons'].map((id) => new Promise((resolve) => {
+      const el = document.getElementById(id);
+      const epochs = [];
+      el.addEventListener('epochend', (e) => epochs.push(e.detail.epoch));
+      el.addEventListener('trainend', (e) => resolve({ id, epochs, logs: e.detail.logs, isolated: self.crossOriginIsolated }));
+    }))));
+    await digits.getByRole('button', { name: 'Train' }).click();
+    await moons.getByRole('button', { name: 'Train' }).click();
+    const results = await ended;
+    const [d, m] = results;
+    assert.equal(d.isolated, false);
+    assert.deepEqual(d.epochs, [0]);
+    assert.equal(m.epochs.length, 40);
+    assert.ok(d.logs.val_accuracy > 0.93, `MNIST validation accuracy ${d.logs.val_accuracy}`);
+    assert.ok(m.logs.val_accuracy > 0.9, `moons validation accuracy ${m.logs.val_accuracy}`);
+    assert.match(await digits.getByRole('status').first().textContent(), /Trained 1 epoch/);
+
+    const painted = await page.evaluate(() => Number(document.getElementById('moons').shadowRoot.querySelector('canvas[aria-label="Decision boundary"]').dataset.painted));
+    assert.ok(painted >= 2, `the boundary was painted ${painted} times`);
+
+    const predicted = page.evaluate(() => new Promise((resolve) => document.getElementById('digits').addEventListener('predict', (e) => resolve(e.detail), { once: true })));
+    const pad = digits.locator('canvas[aria-label="Draw a digit"]');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    const points = strokeOne();
+    await page.mouse.move(box.x + points[0][0] * box.width, box.y + points[0][1] * box.height);
+    await page.mouse.down();
+    for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 2 });
+    await page.mouse.up();
+    const detail = await predicted;
+    assert.equal(detail.probabilities.length, 10);
+    await page.waitForFunction(() => document.getElementById('digits').shadowRoot.querySelector('[aria-label="Prediction"]').textContent.trim().startsWith('1'),
+      null, { timeout: 10000 });
+    await page.screenshot({ path: path.join(root, 'test-results', 'widgets.png'), fullPage: true });
+  });
+
+  test('the host page\'s CSS does not leak in, and nothing is fetched but the copied dist/', async () => {
+    await page.addStyleTag({ content: 'button { background: rgb(255, 0, 0) !important; } p { display: none; }' });
+    const [bg, shown] = await page.evaluate(() => {
+      const shadow = document.getElementById('digits').shadowRoot;
+      return [getComputedStyle(shadow.querySelector('button')).backgroundColor, getComputedStyle(shadow.querySelector('[role="status"]')).display];
+    });
+    assert.notEqual(bg, 'rgb(255, 0, 0)');
+    assert.notEqual(shown, 'none');
+    assert.deepEqual(problems, []);
+  });
+});

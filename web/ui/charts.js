@@ -39,7 +39,8 @@ function accuracyRange(u, min) {
 function createChart(figure, kind) {
   const data = [[], [], [], []];
   const ema = { value: 0, weight: 0 };
-  let points = 0;
+  let points = 0;        // batch points (data-points: the tests and the empty-chart hint read it)
+  let epochPoints = 0;   // epoch points (data-epochs)
   let frame = 0;
   let xMax = 1; // the whole run from the start, so the line grows towards the last epoch
   const width = () => Math.max(240, figure.clientWidth);
@@ -57,6 +58,7 @@ function createChart(figure, kind) {
     frame = 0;
     plot.setData(data);
     figure.dataset.points = String(points);
+    figure.dataset.epochs = String(epochPoints);
   }
   const redraw = () => { if (!frame) frame = requestAnimationFrame(draw); };
 
@@ -74,6 +76,7 @@ function createChart(figure, kind) {
       push(x, ema.value / ema.weight, null, null);
     },
     addEpoch(x, train, val) {
+      epochPoints++;
       push(x, null, Number.isFinite(train) ? train : null, Number.isFinite(val) ? val : null);
     },
     reset(epochs = 1) {
@@ -81,6 +84,7 @@ function createChart(figure, kind) {
       for (const a of data) a.length = 0;
       Object.assign(ema, { value: 0, weight: 0 });
       points = 0;
+      epochPoints = 0;
       draw();
     },
   };

@@ -28,7 +28,17 @@ const PAGE = `<!doctype html>
 <script type="module" src="assets/neurite/nn-trainer.js"></script>
 <nn-trainer id="digits" dataset="mnist" layers="flatten, dense 64 relu, dense 10" epochs="1" panels="controls chart draw summary"></nn-trainer>
 <nn-trainer id="moons" dataset="moons" layers="dense 16 relu, dense 16 relu, dense 1 sigmoid" epochs="40" batch-size="10" seed="3"></nn-trainer>
+<nn-trainer id="csv" src="points.csv" layers="dense 8 relu, dense 1 sigmoid" epochs="30" batch-size="16" panels="controls boundary"></nn-trainer>
 `;
+
+// A person's own CSV: two features and a label, with a header line (label: above the line y = x / 2)
+function pointsCsv() {
+  let s = 11;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const rows = ['x,y,label'];
+  for (let i = 0; i < 400; i++) { const x = rand(), y = rand(); rows.push(`${x.toFixed(4)},${y.toFixed(4)},${y > x / 2 ? 1 : 0}`); }
+  return rows.join('\n');
+}
 
 describe('two <nn-trainer> widgets on a plain static host', () => {
   let site, server, browser, page;
@@ -38,6 +48,7 @@ describe('two <nn-trainer> widgets on a plain static host', () => {
     site = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-site-'));
     fs.cpSync(path.join(root, 'dist'), path.join(site, 'assets/neurite'), { recursive: true });
     fs.writeFileSync(path.join(site, 'index.html'), PAGE);
+    fs.writeFileSync(path.join(site, 'points.csv'), pointsCsv());
     server = await plainServer(site);
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'] });
@@ -93,6 +104,15 @@ describe('two <nn-trainer> widgets on a plain static host', () => {
     await page.waitForFunction(() => document.getElementById('digits').shadowRoot.querySelector('[aria-label="Prediction"]').textContent.trim().startsWith('1'),
       null, { timeout: 10000 });
     await page.screenshot({ path: path.join(root, 'test-results', 'widgets.png'), fullPage: true });
+  });
+
+  test('a widget trains on the person\'s own CSV file', async () => {
+    const csv = page.locator('#csv');
+    const ended = page.evaluate(() => new Promise((resolve) => document.getElementById('csv').addEventListener('trainend', (e) => resolve(e.detail.logs))));
+    await csv.getByRole('button', { name: 'Train' }).click();
+    const logs = await ended;
+    assert.ok(logs.val_accuracy > 0.9, `validation accuracy on the CSV's held-out fifth: ${logs.val_accuracy}`);
+    assert.match(await csv.getByRole('status').first().textContent(), /Trained 30 epochs/);
   });
 
   test('the host page\'s CSS does not leak in, and nothing is fetched but the copied dist/', async () => {

@@ -28,6 +28,7 @@ const PAGE = `<!doctype html>
 <script type="module" src="assets/neurite/nn-trainer.js"></script>
 <nn-trainer id="digits" dataset="mnist" layers="flatten, dense 64 relu, dense 10" epochs="1" panels="controls chart draw summary"></nn-trainer>
 <nn-trainer id="moons" dataset="moons" layers="dense 16 relu, dense 16 relu, dense 1 sigmoid" epochs="40" batch-size="10" seed="3"></nn-trainer>
+<nn-trainer id="saved" model="saved/model.json" dataset="mnist" panels="controls draw"></nn-trainer>
 <nn-trainer id="csv" src="points.csv" layers="dense 8 relu, dense 1 sigmoid" epochs="30" batch-size="16" panels="controls boundary"></nn-trainer>
 `;
 
@@ -40,7 +41,29 @@ function pointsCsv() {
   return rows.join('\n');
 }
 
-describe('two <nn-trainer> widgets on a plain static host', () => {
+// A model trained here in Node with the library, saved as the files a widget's model="" points at
+async function savedModel(dir) {
+  const nn = await import(path.join(root, 'dist/neurite.js'));
+  const { xTrain, yTrain } = await nn.datasets.mnist.load();
+  const model = nn.sequential({ seed: 5, layers: [nn.layers.flatten({ inputShape: [28, 28] }),
+    nn.layers.dense({ units: 64, activation: 'relu' }), nn.layers.dense({ units: 10 })] });
+  model.compile({ optimizer: 'adam', loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
+  await model.fit(xTrain.div(255), yTrain, { epochs: 1 });
+  await model.save(`file://${dir}`);
+}
+
+async function drawOne(page, widget) {
+  const pad = widget.locator('canvas[aria-label="Draw a digit"]');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  const points = strokeOne();
+  await page.mouse.move(box.x + points[0][0] * box.width, box.y + points[0][1] * box.height);
+  await page.mouse.down();
+  for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 2 });
+  await page.mouse.up();
+}
+
+describe('<nn-trainer> widgets on a plain static host', () => {
   let site, server, browser, page;
   const problems = [];
   before(async () => {
@@ -49,6 +72,7 @@ describe('two <nn-trainer> widgets on a plain static host', () => {
     fs.cpSync(path.join(root, 'dist'), path.join(site, 'assets/neurite'), { recursive: true });
     fs.writeFileSync(path.join(site, 'index.html'), PAGE);
     fs.writeFileSync(path.join(site, 'points.csv'), pointsCsv());
+    await savedModel(path.join(site, 'saved'));
     server = await plainServer(site);
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'] });
@@ -91,19 +115,21 @@ describe('two <nn-trainer> widgets on a plain static host', () => {
     assert.ok(painted >= 2, `the boundary was painted ${painted} times`);
 
     const predicted = page.evaluate(() => new Promise((resolve) => document.getElementById('digits').addEventListener('predict', (e) => resolve(e.detail), { once: true })));
-    const pad = digits.locator('canvas[aria-label="Draw a digit"]');
-    await pad.scrollIntoViewIfNeeded();
-    const box = await pad.boundingBox();
-    const points = strokeOne();
-    await page.mouse.move(box.x + points[0][0] * box.width, box.y + points[0][1] * box.height);
-    await page.mouse.down();
-    for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 2 });
-    await page.mouse.up();
+    await drawOne(page, digits);
     const detail = await predicted;
     assert.equal(detail.probabilities.length, 10);
     await page.waitForFunction(() => document.getElementById('digits').shadowRoot.querySelector('[aria-label="Prediction"]').textContent.trim().startsWith('1'),
       null, { timeout: 10000 });
     await page.screenshot({ path: path.join(root, 'test-results', 'widgets.png'), fullPage: true });
+  });
+
+  test('a widget starts from a saved model (model="...") and reads a digit without training', async () => {
+    const saved = page.locator('#saved');
+    await page.waitForFunction(() => /Press Train/.test(document.getElementById('saved').shadowRoot.querySelector('[role="status"]').textContent),
+      null, { timeout: 30000 });
+    await drawOne(page, saved);
+    await page.waitForFunction(() => document.getElementById('saved').shadowRoot.querySelector('[aria-label="Prediction"]').textContent.trim().startsWith('1'),
+      null, { timeout: 10000 });
   });
 
   test('a widget trains on the person\'s own CSV file', async () => {

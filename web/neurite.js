@@ -17,7 +17,7 @@ import { Engine, defaultEngine } from './lib/engine.js';
 import { Sequential } from './lib/model.js';
 import { loadArtifacts, listModels, removeModel } from './lib/io.js';
 
-export { Tensor, tensor, tensor1d, tensor2d, scalar, oneHot, toCategorical, softmax } from './lib/tensor.js';
+export { Tensor, tensor, tensor1d, tensor2d, scalar, oneHot, toCategorical, softmax, tidy, dispose } from './lib/tensor.js';
 export { layers, Layer } from './lib/layers.js';
 export { layersFromSpec } from './lib/spec.js';
 export { train, losses } from './lib/train.js';
@@ -43,6 +43,8 @@ export const io = Object.freeze({ listModels, removeModel });
 // What the engine runs on: {threaded, simd, registry: {layers, activations, optimizers, losses,
 // metrics, presets}}: the core's own lists of names.
 export function engineInfo(engine = defaultEngine()) { return engine.ready(); }
+// TF.js' tf.ready(): resolves once the (default) engine has started
+export const ready = engineInfo;
 
 // A preset network of the core (registry().presets) as a model: its Keras topology, untrained.
 export async function preset(name, { engine = defaultEngine(), seed } = {}) {

@@ -131,6 +131,9 @@ export class Tensor {
     return out;
   }
   async array() { return nest(Array.from(await this.data()), this.shape); }
+  // TF.js' synchronous reads cannot exist here: the values may be in another thread
+  dataSync() { throw new Error('dataSync: the values may live in the engine\'s Worker: use await tensor.data()'); }
+  arraySync() { throw new Error('arraySync: the values may live in the engine\'s Worker: use await tensor.array()'); }
 
   // The index of the largest value along the last axis, as an int32 tensor (argMax(-1)).
   async argMax() {
@@ -154,6 +157,14 @@ function nest(flat, shape) {
   const out = [];
   for (let i = 0; i < shape[0]; i++) out.push(nest(flat.slice(i * step, (i + 1) * step), shape.slice(1)));
   return out;
+}
+
+// TF.js' tf.tidy and tf.dispose, for code written for TF.js: nothing here needs them (the library
+// frees what it makes), so tidy just runs fn and dispose frees early.
+export const tidy = (nameOrFn, fn) => (typeof nameOrFn === 'function' ? nameOrFn() : fn());
+export function dispose(container) {
+  if (container instanceof Tensor) container.dispose();
+  else if (container && typeof container === 'object') for (const v of Object.values(container)) dispose(v);
 }
 
 // TF.js' tf.tensor(values, shape?, dtype?). Typed arrays are copied: later changes to yours do not

@@ -61,6 +61,7 @@ class NnTrainer extends HTMLElement {
   #model = null;
   #data = null;       // {key, kind: 'images' | 'points', parts: {xTrain, ...}, classes}
   #busy = false;
+  #preparing = null;  // the preview in progress: train() waits for it, so the two never adopt each other's models
   #views = null;
   #charts = null;
   #predictor = null;
@@ -85,7 +86,7 @@ class NnTrainer extends HTMLElement {
     part('stop').addEventListener('click', () => this.stop());
     this.#showPanels();
     this.#status('Press Train.');
-    this.#prepare().catch((err) => this.#fail(err));
+    this.#preview();
     if (this.hasAttribute('autostart')) queueMicrotask(() => this.train().catch(() => {}));
   }
 
@@ -98,7 +99,7 @@ class NnTrainer extends HTMLElement {
   attributeChangedCallback(name) {
     if (!this.#views) return;
     if (name === 'panels') this.#showPanels();
-    if (['dataset', 'src', 'layers', 'model'].includes(name)) this.#prepare().catch((err) => this.#fail(err));
+    if (['dataset', 'src', 'layers', 'model'].includes(name)) this.#preview();
   }
 
   // ---------- settings from attributes ----------
@@ -193,6 +194,12 @@ class NnTrainer extends HTMLElement {
       model.compile({ optimizer: lr !== undefined ? nn.train[optimizer](lr) : optimizer, loss, metrics: ['accuracy'] });
   }
 
+  #preview() {
+    const run = (this.#preparing ?? Promise.resolve()).then(() => this.#prepare());
+    this.#preparing = run.catch((err) => this.#fail(err)).finally(() => { if (this.#preparing === done) this.#preparing = null; });
+    const done = this.#preparing;
+  }
+
   // The model and data shown before training: summary, network, and the boundary of an untrained net.
   async #prepare() {
     if (this.#busy) return;
@@ -233,6 +240,7 @@ class NnTrainer extends HTMLElement {
     this.#busy = true;
     this.#setButtons(true);
     try {
+      await this.#preparing;  // a preview still loading must not adopt its model after this one
       const data = await this.#loadData();
       const model = await this.#buildModel(data);
       this.#compile(model);

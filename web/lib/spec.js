@@ -1,4 +1,4 @@
-// nn.layers.fromSpec: a stack of layers written as a short line, as the <nn-trainer> widget's
+// nn.layersFromSpec: a stack of layers written as a short line, as the <nn-trainer> widget's
 // `layers` attribute takes it: "flatten, dense 128 relu, dropout 0.2, dense 10" or
 // "conv2d 64 3 relu, maxpooling2d 2, flatten, dense 10 softmax". The first layer gets the input
 // shape (with a channel axis, [h, w, 1], when it is a Conv2D or a pooling layer on images).

@@ -203,13 +203,19 @@ class NnTrainer extends HTMLElement {
   // The model and data shown before training: summary, network, and the boundary of an untrained net.
   async #prepare() {
     if (this.#busy) return;
+    const { data } = await this.#setUp();
+    this.#status(`${this.#describeData(data)} Press Train.`);
+    await this.#render();
+  }
+
+  // The data and a fresh, compiled model built from the attributes, which becomes element.model
+  async #setUp() {
     const data = await this.#loadData();
     const model = await this.#buildModel(data);
     this.#compile(model);
     await model.ready();
     this.#adopt(model);
-    this.#status(`${this.#describeData(data)} Press Train.`);
-    await this.#render();
+    return { data, model };
   }
 
   #adopt(model) {
@@ -241,11 +247,7 @@ class NnTrainer extends HTMLElement {
     this.#setButtons(true);
     try {
       await this.#preparing;  // a preview still loading must not adopt its model after this one
-      const data = await this.#loadData();
-      const model = await this.#buildModel(data);
-      this.#compile(model);
-      await model.ready();
-      this.#adopt(model);
+      const { data, model } = await this.#setUp();
       const epochs = this.#number('epochs', 5, { integer: true });
       const batchSize = this.#number('batch-size', 32, { integer: true });
       const split = this.#number('validation-split', 0);

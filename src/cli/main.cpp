@@ -49,12 +49,14 @@ class EpochPrinter final : public Callback {
 };
 
 int train(int argc, char** argv) {
-  const Args args(argc, argv, with(with(kModelOptions, kDataOptions), {"epochs", "batch-size", "out"}), {"no-shuffle"});
+  const Args args(argc, argv, with(with(kModelOptions, kDataOptions), {"epochs", "batch-size", "out"}),
+                  with(kModelFlags, {"no-shuffle"}));
   auto model = model_from_args(args);
   auto data = data_from_args(args, *model);
+  const PresetInfo recipe = args.has("preset") ? preset_info(args.get("preset")) : PresetInfo{};
   FitOptions options;
-  options.epochs = args.get_count("epochs", 5);
-  options.batch_size = args.get_count("batch-size", 32);
+  options.epochs = args.get_count("epochs", recipe.epochs);
+  options.batch_size = args.get_count("batch-size", recipe.batch_size);
   options.shuffle = !args.has("no-shuffle");
   options.validation_x = &data.test.x;
   options.validation_y = &data.test.y;
@@ -76,7 +78,7 @@ int train(int argc, char** argv) {
 }
 
 int evaluate(int argc, char** argv) {
-  const Args args(argc, argv, with(kModelOptions, kDataOptions), {});
+  const Args args(argc, argv, with(kModelOptions, kDataOptions), kModelFlags);
   auto model = model_from_args(args);
   auto data = data_from_args(args, *model);
   const Logs logs = model->evaluate(data.test.x, data.test.y);
@@ -92,7 +94,7 @@ int evaluate(int argc, char** argv) {
 }
 
 int predict(int argc, char** argv) {
-  const Args args(argc, argv, with(kModelOptions, {"images", "limit"}), {});
+  const Args args(argc, argv, with(kModelOptions, {"images", "limit"}), kModelFlags);
   if (!args.has("images")) throw std::invalid_argument("predict needs --images FILE (an IDX image file)");
   auto model = model_from_args(args);
   ByteTensor images = data::read_idx_file(args.get("images"));
@@ -108,7 +110,7 @@ int predict(int argc, char** argv) {
 }
 
 int summary(int argc, char** argv) {
-  const Args args(argc, argv, kModelOptions, {});
+  const Args args(argc, argv, kModelOptions, kModelFlags);
   auto model = model_from_args(args);
   std::cout << model->summary();
   return 0;

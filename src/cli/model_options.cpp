@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "activations/activation.hpp"
+#include "cli/optimizer_options.hpp"
 #include "data/idx.hpp"
 #include "data/toy.hpp"
 #include "io/model_file.hpp"
@@ -12,7 +13,12 @@
 
 namespace neurite::cli {
 
-const std::set<std::string> kModelOptions = {"preset", "model", "weights", "optimizer", "lr", "seed"};
+const std::set<std::string> kModelOptions = [] {
+  std::set<std::string> options = {"preset", "model", "weights", "seed"};
+  options.insert(optimizer_options().begin(), optimizer_options().end());
+  return options;
+}();
+const std::set<std::string> kModelFlags = optimizer_flags();
 const std::set<std::string> kDataOptions = {"data", "train-images", "train-labels", "test-images", "test-labels"};
 
 namespace {
@@ -32,14 +38,6 @@ std::unique_ptr<Sequential> model_file(const std::string& path, std::uint32_t se
   return model;
 }
 
-void override_optimizer(const Args& args, Sequential& model) {
-  if (!args.has("optimizer") && !args.has("lr")) return;
-  const std::string name = args.get("optimizer", model.optimizer()->name());
-  const float lr = args.get_number("lr", -1.0f);
-  auto loss = make_loss(model.loss()->name(), model.loss()->from_logits());
-  model.compile(make_optimizer(name, lr), std::move(loss), model.metric_names());
-}
-
 }  // namespace
 
 std::unique_ptr<Sequential> model_from_args(const Args& args) {
@@ -52,7 +50,7 @@ std::unique_ptr<Sequential> model_from_args(const Args& args) {
     model->build(saved->input_shape());
     model->set_weights(saved->get_weights());
   }
-  override_optimizer(args, *model);
+  apply_optimizer_options(args, *model);
   return model;
 }
 

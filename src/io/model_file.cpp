@@ -74,18 +74,14 @@ std::string pascal_case(const std::string& snake) {
   return out;
 }
 
-std::string keras_optimizer_class(const std::string& name) {
-  if (name == "sgd") return "SGD";
-  if (name == "rmsprop") return "RMSprop";
-  return pascal_case(name);
-}
-
 // The optimizer as TF.js' getConfig() writes it, which is what its loadTrainingConfig deserialises.
 json tfjs_optimizer_config(const Optimizer& optimizer) {
   const json c = optimizer.config();
   const auto get = [&c](const char* key) { return c.value(key, json()); };
-  const json lr = c.value("learning_rate", json(optimizer.learning_rate()));
-  if (optimizer.name() == "adam")
+  // TF.js has no schedules: it gets the rate of the last step
+  const json lr = optimizer.learning_rate();
+  // (AdamW too: TF.js has no weight decay, and an unknown class would make TF.js refuse the whole file)
+  if (optimizer.name() == "adam" || optimizer.name() == "adamw")
     return {{"class_name", "Adam"},
             {"config",
              {{"learningRate", lr}, {"beta1", get("beta_1")}, {"beta2", get("beta_2")}, {"epsilon", get("epsilon")}}}};
@@ -102,7 +98,7 @@ json tfjs_optimizer_config(const Optimizer& optimizer) {
         {"class_name", "Momentum"},
         {"config", {{"learningRate", lr}, {"momentum", get("momentum")}, {"useNesterov", c.value("nesterov", false)}}}};
   if (optimizer.name() == "sgd") return {{"class_name", "SGD"}, {"config", {{"learningRate", lr}}}};
-  return {{"class_name", keras_optimizer_class(optimizer.name())}, {"config", c}};
+  return {{"class_name", optimizer.class_name()}, {"config", c}};
 }
 
 // TF.js 4.22's compile() knows these of Neurite's metrics ("recall" and "f1" make it throw).
@@ -119,7 +115,7 @@ json training_config(Sequential& model) {
   json neurite = {
       {"loss", {{"class_name", pascal_case(loss.name())}, {"config", loss.config()}}},
       {"metrics", model.metric_names()},
-      {"optimizer", {{"class_name", keras_optimizer_class(optimizer.name())}, {"config", optimizer.config()}}}};
+      {"optimizer", {{"class_name", optimizer.class_name()}, {"config", optimizer.config()}}}};
   return short_floats({{"loss", loss.name()},
                        {"metrics", tfjs_metrics(model.metric_names())},
                        {"optimizer_config", tfjs_optimizer_config(optimizer)},
@@ -405,12 +401,12 @@ json keras_optimizer(const json& spec) {
   copy_field(config, out, "beta_1", {"beta_1", "beta1"});
   copy_field(config, out, "beta_2", {"beta_2", "beta2"});
   copy_field(config, out, "nesterov", {"nesterov", "useNesterov", "use_nesterov"});
+  for (const char* key : {"amsgrad", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "centered"})
+    copy_field(config, out, key, {key});
   // TF.js' RMSProp calls rho "decay"; Keras' RMSprop's "decay" is a learning-rate decay
   copy_field(config, out, "rho",
              tfjs_class == "RMSProp" ? std::initializer_list<const char*>{"rho", "decay"}
                                      : std::initializer_list<const char*>{"rho"});
-  if (field_or<bool>(config, "centered", false, "optimizer"))
-    throw std::invalid_argument("centered RMSprop is not supported");
   std::string keras_class = tfjs_class;
   if (tfjs_class == "Momentum") keras_class = "SGD";
   if (tfjs_class == "RMSProp") keras_class = "RMSprop";

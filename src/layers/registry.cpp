@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "layers/activation_layer.hpp"
+#include "layers/augmentation.hpp"
 #include "layers/batch_normalization.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
@@ -27,6 +28,9 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
       {"AveragePooling2D", &AveragePooling2D::from_config},
       {"Reshape", &Reshape::from_config},
       {"BatchNormalization", &BatchNormalization::from_config},
+      {"RandomTranslation", &RandomTranslation::from_config},
+      {"RandomRotation", &RandomRotation::from_config},
+      {"RandomZoom", &RandomZoom::from_config},
   };
   return table;
 }

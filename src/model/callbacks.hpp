@@ -22,6 +22,8 @@ class Callback {
   virtual void on_batch_end(std::size_t /*batch*/, const Logs&, Sequential&) {}
   virtual void on_epoch_end(std::size_t /*epoch*/, const Logs&, Sequential&) {}
   virtual void on_train_end(Sequential&) {}
+  // Whether this callback sets the optimizer's learning rate: fit then logs "learning_rate".
+  virtual bool changes_learning_rate() const { return false; }
 };
 
 // A callback from functions, for callers that need one or two hooks (the CLI, the bindings).
@@ -59,5 +61,45 @@ class EarlyStopping final : public Callback {
   std::size_t wait_ = 0;
   std::vector<Tensor> best_weights_;
 };
+
+// Keras' LearningRateScheduler: at each epoch's start the rate becomes schedule(epoch, current rate).
+class LearningRateScheduler final : public Callback {
+ public:
+  using Schedule = std::function<double(std::size_t epoch, double learning_rate)>;
+  explicit LearningRateScheduler(Schedule schedule) : schedule_(std::move(schedule)) {}
+  void on_epoch_begin(std::size_t epoch, Sequential& model) override;
+  bool changes_learning_rate() const override { return true; }
+
+ private:
+  Schedule schedule_;
+};
+
+// Keras' ReduceLROnPlateau: multiplies the rate by `factor` when `monitor` has not improved by
+// min_delta for `patience` epochs, then waits `cooldown` epochs; never below min_lr.
+class ReduceLROnPlateau final : public Callback {
+ public:
+  struct Options {
+    std::string monitor = "val_loss";
+    double factor = 0.1;
+    std::size_t patience = 10;
+    std::string mode = "auto";  // "auto": max when the name holds "acc", as Keras decides
+    double min_delta = 1e-4;
+    std::size_t cooldown = 0;
+    double min_lr = 0.0;
+  };
+  explicit ReduceLROnPlateau(Options options);
+  void on_train_begin(Sequential&) override;
+  void on_epoch_end(std::size_t epoch, const Logs& logs, Sequential& model) override;
+  bool changes_learning_rate() const override { return true; }
+
+ private:
+  Options options_;
+  bool maximise_ = false;
+  double best_ = 0.0;
+  std::size_t wait_ = 0, cooldown_left_ = 0;
+};
+
+// Throws std::invalid_argument naming the monitored key and the keys the logs have when absent.
+double monitored_value(const Logs& logs, const std::string& monitor, const char* who);
 
 }  // namespace neurite

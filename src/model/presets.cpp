@@ -7,6 +7,7 @@
 #include "layers/dropout.hpp"
 #include "layers/pooling.hpp"
 #include "layers/reshaping.hpp"
+#include "optimizers/adam.hpp"
 
 namespace neurite {
 namespace {
@@ -79,6 +80,25 @@ std::unique_ptr<Sequential> lenet(std::uint32_t seed) {
   return model;
 }
 
+// The fast path to 99 %: a small CNN trained for one epoch with Adam at a high rate under a
+// one-cycle schedule (the recipe of the fastest published MNIST runs; tuned here by measurement).
+std::unique_ptr<Sequential> fast(std::uint32_t seed) {
+  auto model = std::make_unique<Sequential>(seed);
+  auto conv = std::make_unique<Conv2D>(24, 5, "relu");
+  conv->declare_input_shape({28, 28, 1});
+  model->add(std::move(conv));
+  model->add(std::make_unique<MaxPooling2D>(2));
+  model->add(std::make_unique<Conv2D>(32, 3, "relu"));
+  model->add(std::make_unique<MaxPooling2D>(2));
+  model->add(std::make_unique<Flatten>());
+  model->add(std::make_unique<Dense>(256, "relu"));
+  model->add(std::make_unique<Dense>(10));
+  auto adam = std::make_unique<Adam>(0.01f, 0.7f, 0.9f);
+  adam->set_schedule(std::make_unique<OneCycle>(0.01));
+  model->compile(std::move(adam), make_loss("sparse_categorical_crossentropy", true), {"accuracy"});
+  return model;
+}
+
 struct Preset {
   PresetInfo info;
   std::unique_ptr<Sequential> (*make)(std::uint32_t);
@@ -92,6 +112,10 @@ const std::vector<Preset>& table() {
       {{"lenet", "Conv2D 32 3x3 relu → MaxPool → Conv2D 64 3x3 relu → MaxPool → Flatten → Dense 128 relu → "
                  "Dropout 0.5 → Dense 10 softmax; Adam, sparse CE"},
        lenet},
+      {{"fast", "Conv2D 24 5x5 relu → MaxPool → Conv2D 32 3x3 relu → MaxPool → Flatten → Dense 256 relu → Dense 10; "
+                "Adam (β 0.7, 0.9) under a one-cycle schedule peaking at 0.01, batch 256: 99 % in one epoch",
+        256, 1},
+       fast},
       {{"toy-binary", "Dense 10 relu → Dense 1 sigmoid on 2 features; Adam, binary CE"}, toy_binary},
   };
   return list;
@@ -108,12 +132,22 @@ const std::vector<PresetInfo>& presets() {
   return infos;
 }
 
-std::unique_ptr<Sequential> make_preset(const std::string& name, std::uint32_t seed) {
+namespace {
+
+const Preset& find_preset(const std::string& name) {
   for (const auto& p : table())
-    if (p.info.name == name) return p.make(seed);
+    if (p.info.name == name) return p;
   std::string known;
   for (const auto& p : table()) known += (known.empty() ? "" : ", ") + p.info.name;
   throw std::invalid_argument("unknown preset '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace
+
+const PresetInfo& preset_info(const std::string& name) { return find_preset(name).info; }
+
+std::unique_ptr<Sequential> make_preset(const std::string& name, std::uint32_t seed) {
+  return find_preset(name).make(seed);
 }
 
 }  // namespace neurite

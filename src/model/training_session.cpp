@@ -41,6 +41,10 @@ TrainingSession::TrainingSession(Sequential& model, const Samples& x, const Samp
   tracker_ = MetricTracker(model_.metric_names(), model_.class_count());
   order_.resize(train_x_.size());
   std::iota(order_.begin(), order_.end(), std::size_t{0});
+  if (auto* schedule = model_.optimizer()->schedule())
+    schedule->fit_begins(model_.optimizer()->iterations(), options_.epochs * batches_per_epoch());
+  logs_learning_rate_ = model_.optimizer()->schedule() != nullptr;
+  for (auto* cb : options_.callbacks) logs_learning_rate_ = logs_learning_rate_ || cb->changes_learning_rate();
   model_.stop_requested_ = false;
   for (auto* cb : options_.callbacks) cb->on_train_begin(model_);
 }
@@ -57,8 +61,14 @@ void TrainingSession::begin_epoch() {
   in_epoch_ = true;
 }
 
-Logs TrainingSession::end_epoch() {
+Logs TrainingSession::running_logs() const {
   Logs logs = tracker_.logs();
+  if (logs_learning_rate_) logs["learning_rate"] = model_.optimizer()->learning_rate();
+  return logs;
+}
+
+Logs TrainingSession::end_epoch() {
+  Logs logs = running_logs();
   if (has_validation_)
     for (const auto& [key, value] : model_.evaluate(val_x_, val_y_, options_.batch_size)) logs["val_" + key] = value;
   history_.append(logs);
@@ -82,7 +92,7 @@ TrainingSession::Progress TrainingSession::run(std::size_t max_batches) {
     const std::size_t n = std::min(options_.batch_size, order_.size() - cursor_);
     model_.train_step(train_x_, train_y_, order_.data() + cursor_, n, tracker_);
     cursor_ += n;
-    Logs logs = tracker_.logs();
+    Logs logs = running_logs();
     logs["batch"] = static_cast<double>(batch_);
     logs["size"] = static_cast<double>(n);
     for (auto* cb : options_.callbacks) cb->on_batch_end(batch_, logs, model_);
@@ -93,7 +103,7 @@ TrainingSession::Progress TrainingSession::run(std::size_t max_batches) {
     progress.logs = end_epoch();
     progress.epoch_ended = true;
   } else {
-    progress.logs = tracker_.logs();
+    progress.logs = running_logs();
   }
   progress.finished = finished_;
   return progress;

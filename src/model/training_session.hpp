@@ -35,6 +35,8 @@ class TrainingSession {
  private:
   void begin_epoch();
   Logs end_epoch();
+  // the tracker's means, and the learning rate when a schedule or a callback changes it
+  Logs running_logs() const;
 
   Sequential& model_;
   FitOptions options_;
@@ -43,7 +45,7 @@ class TrainingSession {
   MetricTracker tracker_;
   std::vector<std::size_t> order_;
   std::size_t epoch_ = 0, cursor_ = 0, batch_ = 0;
-  bool in_epoch_ = false, finished_ = false;
+  bool in_epoch_ = false, finished_ = false, logs_learning_rate_ = false;
   History history_;
 };
 

@@ -2,16 +2,22 @@
 
 #include <stdexcept>
 
+#include "util/json_fields.hpp"
+
 namespace neurite {
 
-SGD::SGD(float learning_rate, float momentum, bool nesterov)
-    : Optimizer(learning_rate), momentum_(momentum), nesterov_(nesterov) {
+SGD::SGD(float learning_rate, float momentum, bool nesterov, OptimizerOptions options)
+    : Optimizer(learning_rate, options), momentum_(momentum), nesterov_(nesterov) {
   if (!(momentum >= 0.0f && momentum < 1.0f)) throw std::invalid_argument("SGD: momentum must be in [0, 1)");
 }
 
-nlohmann::json SGD::config() const {
-  return {{"learning_rate", learning_rate_}, {"momentum", momentum_}, {"nesterov", nesterov_}};
+std::unique_ptr<Optimizer> SGD::from_config(const nlohmann::json& config, float lr, OptimizerOptions options,
+                                            const std::string& owner) {
+  return std::make_unique<SGD>(lr, field_or<float>(config, "momentum", 0.0f, owner),
+                               field_or<bool>(config, "nesterov", false, owner), options);
 }
+
+nlohmann::json SGD::variant_config() const { return {{"momentum", momentum_}, {"nesterov", nesterov_}}; }
 
 void SGD::update(float* w, const float* g, float* const* slots, std::size_t n, std::size_t) {
   const float lr = learning_rate_, mu = momentum_;

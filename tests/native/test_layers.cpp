@@ -16,6 +16,7 @@
 #include "activations/activation.hpp"
 #include "gradient_check.hpp"
 #include "layers/activation_layer.hpp"
+#include "layers/augmentation.hpp"
 #include "layers/batch_normalization.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
@@ -203,6 +204,12 @@ TEST_CASE("registry.round_trip") {
   layers.push_back(std::make_unique<AveragePooling2D>(2));
   layers.push_back(std::make_unique<Reshape>(std::vector<long long>{7, -1, 2}));
   layers.push_back(std::make_unique<BatchNormalization>(BatchNormalizationOptions{-1, 0.9f, 1e-5f, true, false}));
+  WarpOptions warp;
+  warp.fill_mode = kernels::FillMode::wrap;
+  warp.seed = 11;
+  layers.push_back(std::make_unique<RandomTranslation>(FactorRange{-0.1f, 0.2f}, FactorRange{-0.3f, 0.3f}, warp));
+  layers.push_back(std::make_unique<RandomRotation>(FactorRange{-0.05f, 0.05f}));
+  layers.push_back(std::make_unique<RandomZoom>(FactorRange{-0.2f, 0.1f}, FactorRange{-0.1f, 0.1f}, warp));
   std::set<std::string> covered;
   for (auto& layer : layers) {
     layer->set_name("my_" + layer->class_name());

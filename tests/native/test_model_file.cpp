@@ -194,6 +194,25 @@ TEST_CASE("model_file.rmsprop_round_trip") {
   CHECK(loaded->metric_names() == std::vector<std::string>{"acc"});
 }
 
+TEST_CASE("model_file.schedule_and_optimizer_options_round_trip") {
+  auto model = mnist_model(4, false);
+  OptimizerOptions options;
+  options.clipnorm = 1.5f;
+  auto adamw = std::make_unique<AdamW>(0.001f, 0.8f, 0.95f, 1e-6f, true, OptimizerOptions{0.01f, 1.5f});
+  adamw->set_schedule(std::make_unique<CosineDecay>(0.001, 500, 0.1, 0.01, 50));
+  model->compile(std::move(adamw), make_loss("sparse_categorical_crossentropy"), {"accuracy"});
+  auto a = artifacts_of(*model);
+  // TF.js has neither schedules nor AdamW: it reads the rate in force, and Neurite its own section
+  CHECK(a.model_json["trainingConfig"]["optimizer_config"]["config"]["learningRate"].is_number());
+  auto loaded = io::from_artifacts(a);
+  CHECK(loaded->optimizer()->class_name() == "AdamW");
+  CHECK(loaded->optimizer()->config() == model->optimizer()->config());
+  REQUIRE(loaded->optimizer()->schedule() != nullptr);
+  CHECK(loaded->optimizer()->schedule()->at(50) == doctest::Approx(0.01));
+  CHECK(loaded->optimizer()->options().clipnorm == doctest::Approx(1.5f));
+  CHECK(loaded->optimizer()->options().weight_decay == doctest::Approx(0.01f));
+}
+
 TEST_CASE("model_file.reads_tfjs_and_keras_training_configs") {
   auto model = mnist_model(5, false);
   auto a = artifacts_of(*model);

@@ -1,11 +1,13 @@
 #include "model/callbacks.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
 #include "model/sequential.hpp"
+#include "util/json_fields.hpp"
 
 namespace neurite {
 
@@ -101,6 +103,76 @@ void ReduceLROnPlateau::on_epoch_end(std::size_t, const Logs& logs, Sequential& 
     cooldown_left_ = options_.cooldown;
     wait_ = 0;
   }
+}
+
+namespace {
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+AccuracyMilestones::AccuracyMilestones(const Samples& x, const Samples& y, std::size_t every_batches,
+                                       std::vector<double> thresholds)
+    : x_(x), y_(y), every_(every_batches), thresholds_(std::move(thresholds)) {
+  if (every_ == 0) throw std::invalid_argument("AccuracyMilestones: every_batches must be ≥ 1");
+  std::sort(thresholds_.begin(), thresholds_.end());
+}
+
+void AccuracyMilestones::on_train_begin(Sequential&) {
+  reached_.clear();
+  start_ = seconds_now();
+  batches_in_epoch_ = 0;
+}
+
+void AccuracyMilestones::on_batch_end(std::size_t batch, const Logs&, Sequential& model) {
+  batches_in_epoch_ = batch + 1;
+  if (batches_in_epoch_ % every_ == 0) probe(model, batches_in_epoch_);
+}
+
+void AccuracyMilestones::on_epoch_end(std::size_t, const Logs&, Sequential& model) {
+  if (batches_in_epoch_ % every_ != 0) probe(model, batches_in_epoch_);
+  batches_in_epoch_ = 0;
+}
+
+void AccuracyMilestones::probe(Sequential& model, std::size_t batches_done) {
+  if (reached_.size() == thresholds_.size()) return;
+  const Logs logs = model.evaluate(x_, y_, 256);
+  const auto it = logs.find("accuracy");
+  if (it == logs.end()) throw std::invalid_argument("AccuracyMilestones: compile the model with the accuracy metric");
+  last_accuracy_ = it->second;
+  const double elapsed = seconds_now() - start_;
+  while (reached_.size() < thresholds_.size() && last_accuracy_ >= thresholds_[reached_.size()])
+    reached_.push_back({thresholds_[reached_.size()], last_accuracy_, elapsed, epoch_, batches_done});
+  if (stop_when_all_reached_ && reached_.size() == thresholds_.size()) model.stop_training();
+}
+
+std::unique_ptr<Callback> callback_from_json(const nlohmann::json& spec) {
+  const auto class_name = required_field<std::string>(spec, "class_name", "callback");
+  const nlohmann::json config = spec.contains("config") ? spec["config"] : nlohmann::json::object();
+  const std::string owner = class_name;
+  if (class_name == "EarlyStopping") {
+    EarlyStopping::Options o;
+    o.monitor = field_or<std::string>(config, "monitor", o.monitor, owner);
+    o.min_delta = field_or<double>(config, "min_delta", o.min_delta, owner);
+    o.patience = field_or<std::size_t>(config, "patience", o.patience, owner);
+    o.mode = field_or<std::string>(config, "mode", o.mode, owner);
+    o.restore_best_weights = field_or<bool>(config, "restore_best_weights", o.restore_best_weights, owner);
+    return std::make_unique<EarlyStopping>(o);
+  }
+  if (class_name == "ReduceLROnPlateau") {
+    ReduceLROnPlateau::Options o;
+    o.monitor = field_or<std::string>(config, "monitor", o.monitor, owner);
+    o.factor = field_or<double>(config, "factor", o.factor, owner);
+    o.patience = field_or<std::size_t>(config, "patience", o.patience, owner);
+    o.mode = field_or<std::string>(config, "mode", o.mode, owner);
+    o.min_delta = field_or<double>(config, "min_delta", o.min_delta, owner);
+    o.cooldown = field_or<std::size_t>(config, "cooldown", o.cooldown, owner);
+    o.min_lr = field_or<double>(config, "min_lr", o.min_lr, owner);
+    return std::make_unique<ReduceLROnPlateau>(o);
+  }
+  throw std::invalid_argument("unknown callback '" + class_name + "' (known: EarlyStopping, ReduceLROnPlateau)");
 }
 
 }  // namespace neurite

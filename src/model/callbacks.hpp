@@ -6,6 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "model/samples.hpp"
 #include "tensor.hpp"
 
 namespace neurite {
@@ -98,6 +103,39 @@ class ReduceLROnPlateau final : public Callback {
   double best_ = 0.0;
   std::size_t wait_ = 0, cooldown_left_ = 0;
 };
+
+// When the accuracy on held-out samples first reaches each threshold, in wall time from the start
+// of training with the evaluations' own time counted: every `every_batches` batches and at each
+// epoch's end it evaluates the model on (x, y).
+class AccuracyMilestones final : public Callback {
+ public:
+  struct Milestone {
+    double threshold, accuracy, seconds;
+    std::size_t epoch, batch;  // from 0; batch: batches done in that epoch
+  };
+  AccuracyMilestones(const Samples& x, const Samples& y, std::size_t every_batches, std::vector<double> thresholds);
+  void on_train_begin(Sequential&) override;
+  void on_epoch_begin(std::size_t epoch, Sequential&) override { epoch_ = epoch; }
+  void on_batch_end(std::size_t batch, const Logs&, Sequential& model) override;
+  void on_epoch_end(std::size_t epoch, const Logs&, Sequential& model) override;
+  const std::vector<Milestone>& reached() const { return reached_; }
+  double last_accuracy() const { return last_accuracy_; }
+  // stop training once every threshold is reached (the benchmark's time-to-accuracy runs)
+  void stop_when_all_reached(bool stop) { stop_when_all_reached_ = stop; }
+
+ private:
+  void probe(Sequential& model, std::size_t batches_done);
+  Samples x_, y_;
+  std::size_t every_, batches_in_epoch_ = 0, epoch_ = 0;
+  std::vector<double> thresholds_;
+  std::vector<Milestone> reached_;
+  double last_accuracy_ = 0.0, start_ = 0.0, probe_seconds_ = 0.0;
+  bool stop_when_all_reached_ = false;
+};
+
+// Keras' callback configs: {"class_name": "EarlyStopping" | "ReduceLROnPlateau", "config": {...}}
+// with Keras' snake_case fields.
+std::unique_ptr<Callback> callback_from_json(const nlohmann::json& spec);
 
 // Throws std::invalid_argument naming the monitored key and the keys the logs have when absent.
 double monitored_value(const Logs& logs, const std::string& monitor, const char* who);

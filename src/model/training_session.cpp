@@ -7,8 +7,10 @@
 
 namespace neurite {
 
-TrainingSession::TrainingSession(Sequential& model, const Samples& x, const Samples& y, FitOptions options)
-    : model_(model), options_(std::move(options)), tracker_({}, 2) {
+TrainingSession::TrainingSession(Sequential& model, const Samples& x, const Samples& y, FitOptions options,
+                                 std::vector<std::unique_ptr<Callback>> owned)
+    : model_(model), options_(std::move(options)), owned_(std::move(owned)), tracker_({}, 2) {
+  for (const auto& cb : owned_) options_.callbacks.push_back(cb.get());
   if (!model_.compiled()) throw std::logic_error("fit: compile the model first");
   if (options_.epochs == 0 || options_.batch_size == 0)
     throw std::invalid_argument("fit: epochs and batch_size must be positive");

@@ -2,6 +2,7 @@
 // A fit that advances a few batches at a time. Sequential::fit runs one to the end; the browser
 // worker runs a few batches between two looks at its message queue, so pause and stop stay instant.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "model/metric_tracker.hpp"
@@ -12,7 +13,9 @@ namespace neurite {
 class TrainingSession {
  public:
   // Checks the data and options, holds out the validation split, calls on_train_begin.
-  TrainingSession(Sequential& model, const Samples& x, const Samples& y, FitOptions options);
+  // `owned` callbacks run after options.callbacks and live as long as the session.
+  TrainingSession(Sequential& model, const Samples& x, const Samples& y, FitOptions options,
+                  std::vector<std::unique_ptr<Callback>> owned = {});
 
   struct Progress {
     std::size_t epoch = 0;              // from 0
@@ -29,6 +32,7 @@ class TrainingSession {
 
   bool finished() const { return finished_; }
   const History& history() const { return history_; }
+  const std::vector<std::unique_ptr<Callback>>& owned_callbacks() const { return owned_; }
   std::size_t batches_per_epoch() const;
   std::size_t train_size() const { return train_x_.size(); }
 
@@ -40,6 +44,7 @@ class TrainingSession {
 
   Sequential& model_;
   FitOptions options_;
+  std::vector<std::unique_ptr<Callback>> owned_;
   Samples train_x_, train_y_, val_x_, val_y_;
   bool has_validation_ = false;
   MetricTracker tracker_;

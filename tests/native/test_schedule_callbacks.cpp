@@ -96,3 +96,50 @@ TEST_CASE("fit.logs_the_learning_rate_only_when_it_moves") {
   for (std::size_t step = 0; step < 8; ++step) CHECK(batch_rates[step] == doctest::Approx(expected.at(step)));
   CHECK(history.values.at("learning_rate").back() == doctest::Approx(expected.at(7)));
 }
+
+TEST_CASE("accuracy_milestones.record_when_each_threshold_is_first_reached") {
+  auto model = make_preset("toy-binary");
+  model->compile(make_optimizer("adam", 0.05f), make_loss("binary_crossentropy"), {"accuracy"});
+  const Toy train = circles(512), held_out = circles(256);
+  AccuracyMilestones milestones(held_out.x, held_out.y, 4, {0.9, 0.7, 2.0});  // 2.0: never reached
+  FitOptions options;
+  options.epochs = 5;
+  options.batch_size = 32;  // 16 batches an epoch: probes after batches 4, 8, 12, 16
+  options.callbacks = {&milestones};
+  model->fit(train.x, train.y, options);
+  const auto& reached = milestones.reached();
+  REQUIRE(!reached.empty());
+  INFO("last accuracy " << milestones.last_accuracy());
+  CHECK(reached[0].threshold == 0.7);  // sorted, met in order
+  CHECK(reached[0].accuracy >= 0.7);
+  CHECK(reached[0].batch % 4 == 0);
+  CHECK(reached[0].seconds >= 0.0);
+  CHECK(reached.size() < 3);
+  // what it saw last is what evaluate says now
+  CHECK(milestones.last_accuracy() == doctest::Approx(model->evaluate(held_out.x, held_out.y).at("accuracy")));
+  // stopping once all are reached ends the fit at that batch
+  auto again = make_preset("toy-binary");
+  again->compile(make_optimizer("adam", 0.05f), make_loss("binary_crossentropy"), {"accuracy"});
+  AccuracyMilestones half(held_out.x, held_out.y, 1, {0.7});
+  half.stop_when_all_reached(true);
+  std::size_t batches = 0;
+  LambdaCallback count;
+  count.batch_end = [&](std::size_t, const Logs&, Sequential&) { ++batches; };
+  options.callbacks = {&half, &count};
+  again->fit(train.x, train.y, options);
+  REQUIRE(half.reached().size() == 1);
+  CHECK(batches == half.reached()[0].epoch * 16 + half.reached()[0].batch);
+}
+
+TEST_CASE("callbacks.from_keras_configs") {
+  const auto early = callback_from_json(nlohmann::json::parse(
+      R"({"class_name": "EarlyStopping", "config": {"monitor": "val_accuracy", "patience": 3, "restore_best_weights": true}})"));
+  CHECK(dynamic_cast<EarlyStopping*>(early.get()) != nullptr);
+  const auto plateau = callback_from_json(nlohmann::json::parse(
+      R"({"class_name": "ReduceLROnPlateau", "config": {"factor": 0.5, "patience": 1}})"));
+  CHECK(plateau->changes_learning_rate());
+  CHECK_THROWS_WITH_AS(callback_from_json(nlohmann::json::parse(R"({"class_name": "ModelCheckpoint"})")),
+                       doctest::Contains("unknown callback 'ModelCheckpoint'"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(callback_from_json(nlohmann::json::parse(R"({"class_name": "ReduceLROnPlateau", "config": {"factor": 2}})")),
+                       doctest::Contains("factor must be in (0, 1)"), std::invalid_argument);
+}

@@ -27,6 +27,7 @@ EMSCRIPTEN_BINDINGS(neurite) {
       .function("compile", GUARD(&nb::compile_named))
       .function("compileWithConfig", GUARD(&nb::compile_with_config))
       .function("compileSettings", GUARD(&nb::compile_settings))
+      .function("setLearningRate", GUARD(&nb::set_learning_rate))
       .function("impliedLoss", GUARD(&nb::implied_loss_js))
       .function("predictSamples", GUARD(&nb::predict_samples))
       .function("summary", GUARD(&Sequential::summary))
@@ -68,6 +69,7 @@ EMSCRIPTEN_BINDINGS(neurite) {
       .function("history", GUARD(&nb::session_history))
       .function("finished", GUARD(&TrainingSession::finished))
       .function("batchesPerEpoch", GUARD(&TrainingSession::batches_per_epoch))
-      .function("trainSize", GUARD(&TrainingSession::train_size));
+      .function("trainSize", GUARD(&TrainingSession::train_size))
+      .function("milestones", GUARD(&nb::session_milestones));
   function("startSession", GUARD(&nb::start_session), allow_raw_pointers());
 }

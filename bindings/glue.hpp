@@ -33,6 +33,7 @@
 #include "model/sequential.hpp"
 #include "model/training_session.hpp"
 #include "optimizers/optimizer.hpp"
+#include "util/json_fields.hpp"
 #include "util/json_text.hpp"
 
 namespace neurite::bindings {
@@ -244,12 +245,24 @@ inline val registry_js() {
   out.set("layers", array_js(layer_class_names()));
   out.set("activations", array_js(activation_names()));
   out.set("optimizers", array_js(optimizer_names()));
+  out.set("schedules", array_js(schedule_names()));
   out.set("losses", array_js(loss_names()));
   out.set("metrics", array_js(MetricTracker::known()));
   out.set("toyDatasets", array_js(data::toy_data_names()));
   val listed = presets_js();
-  for (std::size_t i = 0; i < presets().size(); ++i)
-    listed[i].set("topology", make_preset(presets()[i].name, 0)->topology().dump());  // JSON text
+  for (std::size_t i = 0; i < presets().size(); ++i) {
+    const auto model = make_preset(presets()[i].name, 0);
+    listed[i].set("topology", model->topology().dump());  // JSON text
+    // the recipe: Keras' optimizer config (JSON text), loss, batch size and epochs
+    val recipe = val::object();
+    recipe.set("optimizer", nlohmann::json{{"class_name", model->optimizer()->class_name()},
+                                           {"config", model->optimizer()->config()}}.dump());
+    recipe.set("loss", model->loss()->name());
+    recipe.set("fromLogits", model->loss()->from_logits());
+    recipe.set("batchSize", static_cast<double>(presets()[i].batch_size));
+    recipe.set("epochs", static_cast<double>(presets()[i].epochs));
+    listed[i].set("recipe", recipe);
+  }
   out.set("presets", listed);
   return out;
 }
@@ -304,11 +317,20 @@ inline void compile_with_config(Sequential& model, const std::string& optimizer,
                 emscripten::vecFromJSArray<std::string>(metrics));
 }
 
+// What a caller's LearningRateScheduler sets between epochs.
+inline void set_learning_rate(Sequential& model, float lr) {
+  if (!model.compiled()) throw std::logic_error("setLearningRate: compile the model first");
+  model.optimizer()->set_learning_rate(lr);
+}
+
 inline val compile_settings(Sequential& model) {
   if (!model.compiled()) return val::null();
   val out = val::object();
   out.set("optimizer", model.optimizer()->name());
   out.set("learningRate", model.optimizer()->learning_rate());
+  // Keras' config as JSON text: the schedule, betas, clipping, weight decay
+  out.set("optimizerConfig", io::short_floats({{"class_name", model.optimizer()->class_name()},
+                                               {"config", model.optimizer()->config()}}).dump());
   out.set("loss", model.loss()->name());
   out.set("fromLogits", model.loss()->from_logits());
   out.set("metrics", array_js(model.metric_names()));
@@ -417,11 +439,54 @@ inline LabeledSamples dataset_from_js(const val& images, const val& shape, const
   return LabeledSamples::of_bytes(std::move(x), std::move(y));
 }
 
+// Callbacks the core runs inside the session, from `extras` (JSON text): {"callbacks": [Keras'
+// {"class_name": "EarlyStopping" | "ReduceLROnPlateau", "config"}], "milestones": {"thresholds":
+// [0.98, 0.99], "every": batches, "samples": how many of the validation samples to evaluate}}.
+inline std::vector<std::unique_ptr<Callback>> session_callbacks(const std::string& extras, const Samples* validation_x,
+                                                                const Samples* validation_y) {
+  std::vector<std::unique_ptr<Callback>> owned;
+  const nlohmann::json spec = parse_json(extras.empty() ? "{}" : extras, "fit options");
+  for (const auto& c : spec.value("callbacks", nlohmann::json::array())) owned.push_back(callback_from_json(c));
+  if (spec.contains("milestones") && spec["milestones"].is_object()) {
+    const nlohmann::json& m = spec["milestones"];
+    if (!validation_x || !validation_y)
+      throw std::invalid_argument("fit: accuracy milestones are measured on validation data: give validationData");
+    const std::size_t n = std::min(field_or<std::size_t>(m, "samples", validation_x->size(), "milestones"),
+                                   validation_x->size());
+    owned.push_back(std::make_unique<AccuracyMilestones>(
+        validation_x->slice(0, n), validation_y->slice(0, n), field_or<std::size_t>(m, "every", 50, "milestones"),
+        field_or<std::vector<double>>(m, "thresholds", {0.98, 0.99}, "milestones")));
+  }
+  return owned;
+}
+
+// [{threshold, accuracy, seconds, epoch, batch}] so far, and the last probe's accuracy
+inline val session_milestones(const TrainingSession& session) {
+  val out = val::object(), reached = val::array();
+  out.set("last", val::null());
+  for (const auto& cb : session.owned_callbacks()) {
+    const auto* m = dynamic_cast<const AccuracyMilestones*>(cb.get());
+    if (!m) continue;
+    for (const auto& r : m->reached()) {
+      val item = val::object();
+      item.set("threshold", r.threshold);
+      item.set("accuracy", r.accuracy);
+      item.set("seconds", r.seconds);
+      item.set("epoch", static_cast<double>(r.epoch));
+      item.set("batch", static_cast<double>(r.batch));
+      reached.call<void>("push", item);
+    }
+    out.set("last", m->last_accuracy());
+  }
+  out.set("reached", reached);
+  return out;
+}
+
 // Validation data: both null, or both given.
 inline std::unique_ptr<TrainingSession> start_session(Sequential& model, const Samples& x, const Samples& y,
                                                       const Samples* validation_x, const Samples* validation_y,
                                                       std::size_t epochs, std::size_t batch_size, bool shuffle,
-                                                      double validation_split) {
+                                                      double validation_split, const std::string& extras) {
   FitOptions options;
   options.epochs = epochs;
   options.batch_size = batch_size;
@@ -429,7 +494,9 @@ inline std::unique_ptr<TrainingSession> start_session(Sequential& model, const S
   options.validation_split = validation_split;
   options.validation_x = validation_x;
   options.validation_y = validation_y;
-  return std::make_unique<TrainingSession>(model, x, y, std::move(options));
+  options.log_learning_rate = parse_json(extras.empty() ? "{}" : extras, "fit options").value("logLearningRate", false);
+  return std::make_unique<TrainingSession>(model, x, y, std::move(options),
+                                           session_callbacks(extras, validation_x, validation_y));
 }
 
 inline val run_session(TrainingSession& session, std::size_t max_batches) {

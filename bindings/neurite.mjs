@@ -151,6 +151,8 @@ class Session {
   get finished() { return guard(() => this.handle.finished()); }
   get batchesPerEpoch() { return guard(() => this.handle.batchesPerEpoch()); }
   get trainSize() { return guard(() => this.handle.trainSize()); }
+  // {reached: [{threshold, accuracy, seconds, epoch, batch}], last}: fit's `milestones` option
+  milestones() { return guard(() => this.handle.milestones()); }
   // The next run() ends the epoch early, records it and reports finished.
   stop() { this.#model.stopTraining(); }
   dispose() {
@@ -196,12 +198,19 @@ class Model {
     guard(() => this.handle.compile(String(optimizer), learningRate ?? -1, String(loss), Boolean(fromLogits),
       Array.from(metrics, String)));
   }
+  setLearningRate(lr) {
+    if (!(lr > 0 && Number.isFinite(lr))) throw new RangeError(`setLearningRate: the rate must be positive, got ${lr}`);
+    guard(() => this.handle.setLearningRate(lr));
+  }
   // What compile uses when no loss is named: {loss, fromLogits} from the output layer (C++ decides).
   get impliedLoss() { return guard(() => this.handle.impliedLoss()); }
   // {optimizer, learningRate, loss, fromLogits, metrics} or null before compile
   get compiled() {
     const settings = guard(() => this.handle.compileSettings());
-    if (settings) settings.learningRate = Number(settings.learningRate.toPrecision(7));  // a float in C++
+    if (settings) {
+      settings.learningRate = Number(settings.learningRate.toPrecision(7));  // a float in C++
+      settings.optimizerConfig = JSON.parse(settings.optimizerConfig);
+    }
     return settings;
   }
 
@@ -267,8 +276,11 @@ class Model {
     return { modelJson: JSON.parse(modelJson), weights: weights.buffer };
   }
 
-  // A training session: call run(maxBatches) until it reports finished.
-  fit(dataset, { epochs = 1, batchSize = 32, shuffle = true, validation = null, validationSplit = 0 } = {}) {
+  // A training session: call run(maxBatches) until it reports finished. callbacks: Keras' configs of
+  // the callbacks the core runs ({class_name: 'EarlyStopping' | 'ReduceLROnPlateau', config});
+  // milestones: {thresholds, every (batches), samples} to time accuracy on the validation data.
+  fit(dataset, { epochs = 1, batchSize = 32, shuffle = true, validation = null, validationSplit = 0, callbacks = [],
+    milestones = null, logLearningRate = false } = {}) {
     count('epochs', epochs);
     count('batchSize', batchSize);
     if (!(validationSplit >= 0 && validationSplit < 1))
@@ -277,7 +289,7 @@ class Model {
       ...dataset.temporaries(this, keep),
       ...(validation ? validation.temporaries(this, keep) : [null, null]),
     ], (x, y, vx, vy) => guard(() => this.#module.startSession(this.handle, x, y, vx, vy, epochs, batchSize,
-      Boolean(shuffle), validationSplit)));
+      Boolean(shuffle), validationSplit, JSON.stringify({ callbacks, milestones, logLearningRate }))));
     const session = new Session(handle, this);
     this.#sessions.add(session);
     return session;
@@ -319,7 +331,10 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
     // every layer, activation, optimizer, loss and metric name the core accepts, and the presets
     registry() {
       const r = guard(() => Module.registry());
-      for (const p of r.presets) p.topology = JSON.parse(p.topology);
+      for (const p of r.presets) {
+        p.topology = JSON.parse(p.topology);
+        p.recipe.optimizer = JSON.parse(p.recipe.optimizer);
+      }
       return r;
     },
 

@@ -40,9 +40,10 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-// A float held in JSON as the shortest decimal that reads back as the same float (0.001, not
-// 0.0010000000474974513), so model.json shows the numbers the user typed.
-json short_float(double value) {
+}  // namespace
+
+// The shortest decimal that reads back as the same float, so files show the numbers the user typed.
+static json short_float(double value) {
   const auto f = static_cast<float>(value);
   char text[32];
   for (int digits = 6; digits <= 9; ++digits) {
@@ -58,6 +59,8 @@ json short_floats(json value) {
     for (auto& item : value) item = short_floats(item);
   return value;
 }
+
+namespace {
 
 // "sparse_categorical_crossentropy" -> "SparseCategoricalCrossentropy"
 std::string pascal_case(const std::string& snake) {

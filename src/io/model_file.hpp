@@ -40,6 +40,10 @@ struct ModelArtifacts {
   std::vector<std::uint8_t> weights;
 };
 
+// `value` with every float written as the shortest decimal that reads back as the same float
+// (0.001, not 0.0010000000474974513): what model.json and the bindings show.
+nlohmann::json short_floats(nlohmann::json value);
+
 // The model's artifacts; builds it first when only its first layer's input shape is declared
 // (std::logic_error when it cannot be built). `weights_file` is the one path in the manifest.
 ModelArtifacts to_artifacts(Sequential& model, const std::string& weights_file = "weights.bin");

@@ -29,6 +29,8 @@ struct FitOptions {
   const Samples* validation_y = nullptr;
   bool shuffle = true;
   std::vector<Callback*> callbacks;
+  // log "learning_rate" even when no schedule or core callback moves it (a caller's callback will)
+  bool log_learning_rate = false;
 };
 
 struct History {

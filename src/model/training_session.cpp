@@ -45,7 +45,7 @@ TrainingSession::TrainingSession(Sequential& model, const Samples& x, const Samp
   std::iota(order_.begin(), order_.end(), std::size_t{0});
   if (auto* schedule = model_.optimizer()->schedule())
     schedule->fit_begins(model_.optimizer()->iterations(), options_.epochs * batches_per_epoch());
-  logs_learning_rate_ = model_.optimizer()->schedule() != nullptr;
+  logs_learning_rate_ = options_.log_learning_rate || model_.optimizer()->schedule() != nullptr;
   for (auto* cb : options_.callbacks) logs_learning_rate_ = logs_learning_rate_ || cb->changes_learning_rate();
   model_.stop_requested_ = false;
   for (auto* cb : options_.callbacks) cb->on_train_begin(model_);

@@ -115,7 +115,19 @@ export const layers: {
   maxPooling2d(args?: Pooling2DArgs): Layer;
   averagePooling2d(args?: Pooling2DArgs): Layer;
   batchNormalization(args?: BatchNormalizationArgs): Layer;
+  /** Keras 3's augmentation layers: active in training only, one random map per image. */
+  randomTranslation(args: AugmentationArgs & { heightFactor: Factor; widthFactor: Factor }): Layer;
+  randomRotation(args: AugmentationArgs & { factor: Factor }): Layer;
+  randomZoom(args: AugmentationArgs & { heightFactor: Factor; widthFactor?: Factor | null }): Layer;
 };
+/** One number f means [-f, f]; or [lower, upper]. */
+export type Factor = number | [number, number];
+export interface AugmentationArgs extends BaseLayerArgs {
+  fillMode?: 'reflect' | 'wrap' | 'nearest' | 'constant';
+  interpolation?: 'bilinear' | 'nearest';
+  fillValue?: number;
+  seed?: number;
+}
 
 /** "flatten, dense 128 relu, dropout 0.2, dense 10" → layers; the first takes inputShape. */
 export function layersFromSpec(spec: string, inputShape?: Shape): Layer[];
@@ -123,12 +135,30 @@ export function layersFromSpec(spec: string, inputShape?: Shape): Layer[];
 // ---------- optimizers, losses, callbacks ----------
 
 /** Keras' optimizer config, as nn.train makes it. */
-export interface OptimizerConfig { class_name: 'SGD' | 'Adam' | 'RMSprop'; config: Record<string, number | boolean> }
+export interface OptimizerConfig {
+  class_name: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop';
+  config: Record<string, number | boolean | ScheduleConfig | null>;
+}
+/** Keras' arguments every optimizer takes, as a last argument: nn.train.adam(0.01, 0.7, 0.9, undefined, { clipnorm: 1 }). */
+export interface OptimizerOptions { amsgrad?: boolean; weightDecay?: number; clipnorm?: number; clipvalue?: number; globalClipnorm?: number }
+/** A number, or a schedule from nn.schedules. */
+export type LearningRate = number | ScheduleConfig;
 export const train: {
-  sgd(learningRate?: number): OptimizerConfig;
-  momentum(learningRate?: number, momentum?: number, useNesterov?: boolean): OptimizerConfig;
-  adam(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number): OptimizerConfig;
-  rmsprop(learningRate?: number, decay?: number, momentum?: number, epsilon?: number): OptimizerConfig;
+  sgd(learningRate?: LearningRate, options?: OptimizerOptions): OptimizerConfig;
+  momentum(learningRate?: LearningRate, momentum?: number, useNesterov?: boolean, options?: OptimizerOptions): OptimizerConfig;
+  adam(learningRate?: LearningRate, beta1?: number, beta2?: number, epsilon?: number, options?: OptimizerOptions): OptimizerConfig;
+  adamw(learningRate?: LearningRate, beta1?: number, beta2?: number, epsilon?: number, weightDecay?: number, options?: OptimizerOptions): OptimizerConfig;
+  rmsprop(learningRate?: LearningRate, decay?: number, momentum?: number, epsilon?: number, options?: OptimizerOptions): OptimizerConfig;
+};
+
+/** Keras' serialised learning-rate schedule. */
+export interface ScheduleConfig { class_name: 'ExponentialDecay' | 'PiecewiseConstantDecay' | 'CosineDecay' | 'OneCycle'; config: Record<string, unknown> }
+export const schedules: {
+  exponentialDecay(args: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): ScheduleConfig;
+  piecewiseConstantDecay(args: { boundaries: number[]; values: number[] }): ScheduleConfig;
+  cosineDecay(args: { initialLearningRate: number; decaySteps: number; alpha?: number; warmupTarget?: number; warmupSteps?: number }): ScheduleConfig;
+  /** Up from maxLearningRate / divFactor over pctStart of the steps, then down; totalSteps left out: the fit's length. */
+  oneCycle(args: { maxLearningRate: number; totalSteps?: number; pctStart?: number; divFactor?: number; finalDivFactor?: number }): ScheduleConfig;
 };
 
 export interface LossConfig { name: string; fromLogits: boolean }
@@ -155,6 +185,8 @@ export interface CustomCallbackArgs {
   onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
   /** About every yieldEvery ms, with the mean logs since the last call; a pending promise pauses training. */
   onYield?(epoch: number, batch: number, logs: Logs): void | Promise<void>;
+  /** When the validation accuracy first reaches one of fit's milestones thresholds. */
+  onMilestone?(milestone: Milestone): void | Promise<void>;
   params?: CallbackParams;
 }
 export class Callback implements CustomCallbackArgs {
@@ -168,19 +200,34 @@ export interface EarlyStoppingArgs {
   minDelta?: number;
   patience?: number;
   mode?: 'auto' | 'min' | 'max';
-  baseline?: number;
+  /** End with the weights of the best epoch (the core keeps them in the worker). */
+  restoreBestWeights?: boolean;
 }
+/** Runs in the core, inside the worker, on each epoch's logs. */
 export class EarlyStopping extends Callback {
   constructor(args?: EarlyStoppingArgs);
-  onTrainBegin(): void;
-  onEpochEnd(epoch: number, logs?: Logs): void;
 }
-export const callbacks: { earlyStopping(args?: EarlyStoppingArgs): EarlyStopping };
+export interface ReduceLROnPlateauArgs {
+  monitor?: string; factor?: number; patience?: number; mode?: 'auto' | 'min' | 'max';
+  minDelta?: number; cooldown?: number; minLr?: number;
+}
+export class ReduceLROnPlateau extends Callback {
+  constructor(args?: ReduceLROnPlateauArgs);
+}
+export class LearningRateScheduler extends Callback {
+  constructor(schedule: (epoch: number, learningRate: number) => number | Promise<number>);
+}
+export const callbacks: {
+  earlyStopping(args?: EarlyStoppingArgs): EarlyStopping;
+  reduceLROnPlateau(args?: ReduceLROnPlateauArgs): ReduceLROnPlateau;
+  learningRateScheduler(schedule: (epoch: number, learningRate: number) => number | Promise<number>): LearningRateScheduler;
+};
+export interface Milestone { threshold: number; accuracy: number; seconds: number; epoch: number; batch: number }
 
 // ---------- the model ----------
 
 export interface CompileArgs {
-  optimizer?: 'adam' | 'sgd' | 'rmsprop' | OptimizerConfig;
+  optimizer?: 'adam' | 'adamw' | 'sgd' | 'rmsprop' | OptimizerConfig;
   /** Left out: the loss the output layer implies (softmax / logits → sparse categorical, sigmoid → binary). */
   loss?: LossName | LossConfig;
   metrics?: string | string[];
@@ -194,13 +241,21 @@ export interface ModelFitArgs {
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
   /** How often onYield runs: 'auto' (~30 times a second), 'batch', 'never' or milliseconds. */
   yieldEvery?: 'auto' | 'batch' | 'never' | number;
+  /** Times the validation accuracy (on its first `samples`) every `every` batches and at epochs' ends. */
+  milestones?: { thresholds?: number[]; every?: number; samples?: number };
 }
 export class History {
   epoch: number[];
   history: Record<string, number[]>;
   params: { epochs: number; batchSize: number; samples: number };
+  /** With fit's milestones: when each threshold was first reached. */
+  milestones?: Milestone[];
 }
-export interface CompileSettings { optimizer: string; learningRate: number; loss: string; fromLogits: boolean; metrics: string[] }
+export interface CompileSettings {
+  optimizer: string; learningRate: number; loss: string; fromLogits: boolean; metrics: string[];
+  /** Keras' optimizer config: schedule, betas, clipping, weight decay. */
+  optimizerConfig: OptimizerConfig;
+}
 export interface ModelArtifacts { modelJson: Record<string, any>; weights: ArrayBuffer }
 export interface SaveResult {
   modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON'; modelTopologyBytes: number; weightDataBytes: number };
@@ -232,6 +287,8 @@ export class Sequential {
   /** Keras' table, printed with printFn (console.log) and returned. */
   summary(lineLength?: number, positions?: number[], printFn?: (text: string) => void): Promise<string>;
   fit(x: Tensor, y: Tensor, args?: ModelFitArgs): Promise<History>;
+  /** What a LearningRateScheduler does between epochs; rejects when a schedule drives the rate. */
+  setLearningRate(learningRate: number): Promise<void>;
   /** The loss, or [loss, ...metrics] in compile's order. */
   evaluate(x: Tensor, y: Tensor, args?: { batchSize?: number }): Promise<number | number[]>;
   predict(x: Tensor, args?: { batchSize?: number }): Tensor;
@@ -285,8 +342,11 @@ export const datasets: {
 // ---------- the engine ----------
 
 export interface Registry {
-  layers: string[]; activations: string[]; optimizers: string[]; losses: string[]; metrics: string[]; toyDatasets: string[];
-  presets: { name: string; description: string; topology: object }[];
+  layers: string[]; activations: string[]; optimizers: string[]; schedules: string[]; losses: string[]; metrics: string[];
+  toyDatasets: string[];
+  /** recipe: how the preset trains (the page's defaults for it). */
+  presets: { name: string; description: string; topology: object;
+    recipe: { optimizer: OptimizerConfig; loss: string; fromLogits: boolean; batchSize: number; epochs: number } }[];
 }
 export interface EngineInfo {
   threaded: boolean; simd: string; registry: Registry; note?: string; crossOriginIsolated: boolean; cores: number | null;

@@ -20,8 +20,8 @@ import { loadArtifacts, listModels, removeModel } from './lib/io.js';
 export { Tensor, tensor, tensor1d, tensor2d, scalar, oneHot, toCategorical, softmax, tidy, dispose } from './lib/tensor.js';
 export { layers, Layer } from './lib/layers.js';
 export { layersFromSpec } from './lib/spec.js';
-export { train, losses } from './lib/train.js';
-export { callbacks, Callback, EarlyStopping } from './lib/callbacks.js';
+export { train, losses, schedules } from './lib/train.js';
+export { callbacks, Callback, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler } from './lib/callbacks.js';
 export { datasets } from './lib/datasets.js';
 export { Sequential, sequential, History } from './lib/model.js';
 export { Engine };
@@ -46,12 +46,17 @@ export function engineInfo(engine = defaultEngine()) { return engine.ready(); }
 // TF.js' tf.ready(): resolves once the (default) engine has started
 export const ready = engineInfo;
 
-// A preset network of the core (registry().presets) as a model: its Keras topology, untrained.
+// A preset network of the core (registry().presets) as a model: its Keras topology, untrained,
+// compiled as its recipe says; model.recipe holds the recipe's batchSize and epochs for fit.
 export async function preset(name, { engine = defaultEngine(), seed } = {}) {
   const { registry } = await engine.ready();
   const found = registry.presets.find((p) => p.name === name);
   if (!found) throw new Error(`unknown preset '${name}' (known: ${registry.presets.map((p) => p.name).join(', ')})`);
-  return Sequential.fromTopology(found.topology, { engine, seed });
+  const model = Sequential.fromTopology(found.topology, { engine, seed });
+  const { optimizer, loss, fromLogits, batchSize, epochs } = found.recipe;
+  model.compile({ optimizer, loss: { name: loss, fromLogits }, metrics: ['accuracy'] });
+  model.recipe = { batchSize, epochs };
+  return model;
 }
 
 export const version = '0.1.0';

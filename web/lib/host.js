@@ -247,9 +247,10 @@ export function createHost(env) {
 
   function startFit(msg, reply) {
     const m = modelOf(msg.model);
-    const { epochs, batchSize, shuffle, validationSplit } = msg.options;
+    const { epochs, batchSize, shuffle, validationSplit, callbacks = [], milestones = null, logLearningRate = false } = msg.options;
     const session = withSamples([msg.x, msg.y, ...(msg.validation ?? [])], (x, y, vx, vy) =>
-      m.fit(api.pair(x, y), { epochs, batchSize, shuffle, validationSplit, validation: vx ? api.pair(vx, vy) : null }));
+      m.fit(api.pair(x, y), { epochs, batchSize, shuffle, validationSplit, validation: vx ? api.pair(vx, vy) : null,
+        callbacks, milestones, logLearningRate }));
     const fit = {
       id: msg.fit, session, reply, listen: msg.listen, epochs, batchSize,
       acks: 0,            // events sent that the caller must answer before training goes on
@@ -311,7 +312,7 @@ export function createHost(env) {
     const listening = fit.listen.yieldMs != null;
     if (listening && (performance.now() - fit.lastYield >= fit.listen.yieldMs || p.epochEnded)) yieldProgress(fit, p);
     if (p.epochEnded) {
-      event(fit, FitEvent.EPOCH_END, { epoch: p.epoch, logs: { ...p.logs } });
+      event(fit, FitEvent.EPOCH_END, { epoch: p.epoch, logs: { ...p.logs }, milestones: fit.session.milestones() });
       if (fit.listen.epoch) fit.acks++;
     }
   }
@@ -327,7 +328,8 @@ export function createHost(env) {
     Object.assign(at, { batch: p.batch, sums });
     fit.lastYield = performance.now();
     const running = Object.fromEntries(metricKeys(p.logs).map((k) => [k, p.logs[k]]));
-    event(fit, FitEvent.YIELD, { epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, logs, running });
+    event(fit, FitEvent.YIELD, { epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, logs, running,
+      milestones: fit.session.milestones() });
     fit.yields++;  // the caller's callback may pause training by not answering
   }
 
@@ -362,9 +364,9 @@ export function createHost(env) {
   }
 
   function finish(fit) {
-    const history = fit.session.history();
+    const history = fit.session.history(), milestones = fit.session.milestones();
     end(fit);
-    fit.reply({ replyTo: fit.reply.id, ok: true, result: { history } });
+    fit.reply({ replyTo: fit.reply.id, ok: true, result: { history, milestones } });
   }
 
   // ---------- dispatch ----------
@@ -393,6 +395,7 @@ export function createHost(env) {
     [Request.LAYER_WEIGHTS]: layerWeights,
     [Request.FIT_CONTINUE]: proceed,
     [Request.FIT_STOP]: stopFit,
+    [Request.MODEL_SET_LR]: (msg) => { const m = modelOf(msg.model); m.setLearningRate(msg.learningRate); return describe(m); },
   };
   const NO_REPLY = new Set([Request.FIT_CONTINUE, Request.FIT_STOP, Request.RELEASE, Request.TENSOR_PUT]);
 

@@ -152,8 +152,12 @@ export class Sequential {
   // callbacks, yieldEvery}) → History. Callbacks run between batches: with onBatchBegin /
   // onBatchEnd the worker waits for them after every batch (slower: use onYield for progress,
   // called about every `yieldEvery` ms with the mean logs since the last call).
+  // milestones (Neurite's): {thresholds: [0.98, 0.99], every: batches, samples} times when the
+  // accuracy on (the first `samples` of) validationData first reaches each threshold; callbacks'
+  // onMilestone({threshold, accuracy, seconds, epoch, batch}) hears of each, and History.milestones
+  // lists them.
   async fit(x, y, { epochs = 1, batchSize = 32, validationData, validationSplit = 0, shuffle = true, callbacks,
-    yieldEvery = 'auto', initialEpoch } = {}) {
+    yieldEvery = 'auto', initialEpoch, milestones } = {}) {
     if (this.#fit) throw new Error('fit: this model is already training');
     positiveInteger('fit: epochs', epochs);
     positiveInteger('fit: batchSize', batchSize);
@@ -167,34 +171,39 @@ export class Sequential {
     this.#fit = fit;  // before any await: a second fit() meanwhile is refused
     this.#stopTraining = false;
     try {
-      return await this.#runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery });
+      return await this.#runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery, milestones });
     } finally {
       if (fit.id != null) this.#engine.unlisten(fit.id);
       this.#fit = null;
     }
   }
 
-  async #runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery }) {
+  async #runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery, milestones }) {
     const wires = await Promise.all([this.#wire(x, 'fit: x'), this.#wire(y, 'fit: y'),
       ...(validationData ?? []).map((t, i) => this.#wire(t, `fit: validationData[${i}]`))]);
     const yieldMs = yieldEvery === 'auto' ? 1000 / 30 : yieldEvery === 'never' ? null : yieldEvery === 'batch' ? 0 : yieldEvery;
     const listen = {
       batch: list.has('onBatchBegin') || list.has('onBatchEnd'),
       epoch: list.has('onEpochBegin') || list.has('onEpochEnd'),
-      yieldMs: list.has('onYield') ? yieldMs : null,
+      yieldMs: list.has('onYield') || list.has('onMilestone') ? yieldMs : null,
     };
+    if (milestones && !validationData) throw new Error('fit: milestones are measured on validationData: give it');
+    fit.milestonesSeen = 0;
     const id = await this.#id();
     fit.id = this.#engine.newId();
     this.#engine.listen(fit.id, (event) => { fit.chain = fit.chain.then(() => this.#onFitEvent(fit, list, event, listen)); });
-    const { history } = await this.#engine.request(Request.MODEL_FIT, {
+    const { history, milestones: reached } = await this.#engine.request(Request.MODEL_FIT, {
       model: id, fit: fit.id, x: wires[0], y: wires[1], validation: validationData ? wires.slice(2) : null,
-      options: { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit }, listen,
+      options: { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit, callbacks: list.core(),
+        milestones: milestones ?? null, logLearningRate: list.setsLearningRate }, listen,
     });
     await fit.chain;
     if (fit.failed) throw fit.failed;
     await list.call('onTrainEnd', {});
     // x, y and the validation data stay referenced (not collected, not released) until here
-    return new History(history, { epochs, batchSize, samples: x.shape[0], validation: Boolean(validationData?.[1]) });
+    const result = new History(history, { epochs, batchSize, samples: x.shape[0], validation: Boolean(validationData?.[1]) });
+    if (milestones) result.milestones = reached.reached;
+    return result;
   }
 
   async #onFitEvent(fit, list, event, listen) {
@@ -211,6 +220,10 @@ export class Sequential {
   // TF.js' order: onTrainBegin, then per epoch onEpochBegin, per batch onBatchBegin / onBatchEnd
   // (onYield between), onEpochEnd; nothing begins after stopTraining is set.
   async #callbacksFor(fit, list, event) {
+    for (const m of event.milestones?.reached.slice(fit.milestonesSeen) ?? []) {
+      fit.milestonesSeen++;
+      await list.call('onMilestone', m);
+    }
     if (event.event === FitEvent.BEGIN) {
       fit.steps = event.batchesPerEpoch;
       // TF.js' params: what the callbacks see as this.params
@@ -231,6 +244,14 @@ export class Sequential {
         await list.call('onBatchBegin', 0, {});
       }
     }
+  }
+
+  // Sets the optimizer's learning rate (a LearningRateScheduler does, between epochs); an error when
+  // a schedule drives it.
+  async setLearningRate(learningRate) {
+    if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate)))
+      throw new RangeError(`setLearningRate: the rate must be positive, got ${learningRate}`);
+    this.#learn(await this.#request(Request.MODEL_SET_LR, { learningRate }));
   }
 
   // Stops a running fit after the batch in progress (model.stopTraining = true does the same from

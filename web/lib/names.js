@@ -13,6 +13,9 @@ export const LAYER_CLASSES = Object.freeze({
   maxPooling2d: 'MaxPooling2D',
   averagePooling2d: 'AveragePooling2D',
   batchNormalization: 'BatchNormalization',
+  randomTranslation: 'RandomTranslation',
+  randomRotation: 'RandomRotation',
+  randomZoom: 'RandomZoom',
 });
 
 // nn.losses.<factory> / the names compile accepts → Keras' loss name
@@ -30,6 +33,18 @@ export const OPTIMIZERS = Object.freeze({
   momentum: { className: 'SGD', args: ['learning_rate', 'momentum', 'nesterov'] },
   adam: { className: 'Adam', args: ['learning_rate', 'beta_1', 'beta_2', 'epsilon'] },
   rmsprop: { className: 'RMSprop', args: ['learning_rate', 'rho', 'momentum', 'epsilon'] },
+  adamw: { className: 'AdamW', args: ['learning_rate', 'beta_1', 'beta_2', 'epsilon', 'weight_decay'] },
+});
+// Keras' arguments every optimizer takes, given as a last object argument: nn.train.adam(0.01, 0.7,
+// 0.9, undefined, { amsgrad: true, clipnorm: 1 })
+export const OPTIMIZER_OPTIONS = Object.freeze(['amsgrad', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm']);
+
+// nn.schedules.<factory> → Keras' learning-rate schedule class (a OneCycle is Neurite's own)
+export const SCHEDULES = Object.freeze({
+  exponentialDecay: 'ExponentialDecay',
+  piecewiseConstantDecay: 'PiecewiseConstantDecay',
+  cosineDecay: 'CosineDecay',
+  oneCycle: 'OneCycle',
 });
 
 // 'acc' is TF.js' and Keras' old name for accuracy

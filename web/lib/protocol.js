@@ -14,9 +14,12 @@ export const Request = Object.freeze({
   MODEL_CREATE: 'model-create', // { model: id, topology, seed } → ModelInfo
   MODEL_LOAD: 'model-load',     // { model: id, modelJson, weights, seed } → ModelInfo
   MODEL_COMPILE: 'model-compile', // { model, optimizer: KerasConfig, loss, fromLogits, metrics } → ModelInfo
-  MODEL_FIT: 'model-fit',       // { model, fit: id, x, y, validation?, options, listen } → { history }
+  MODEL_FIT: 'model-fit',       // { model, fit: id, x, y, validation?, options, listen } → { history, milestones }
+                                // options: { epochs, batchSize, shuffle, validationSplit, callbacks (Keras configs
+                                // the core runs), milestones?: { thresholds, every, samples }, logLearningRate }
   FIT_CONTINUE: 'fit-continue', // { fit: id, stop } (no reply): the caller has handled an event
   FIT_STOP: 'fit-stop',         // { fit: id } (no reply): stop after the current batch
+  MODEL_SET_LR: 'model-set-lr', // { model, learningRate } → ModelInfo: a LearningRateScheduler between epochs
   MODEL_EVALUATE: 'model-evaluate', // { model, x, y, batchSize } → { logs }
   MODEL_PREDICT: 'model-predict',   // { model, x, batchSize } → { values, shape }
   MODEL_CONFUSION: 'model-confusion', // { model, x, y, batchSize } → { matrix, precision, recall, f1, accuracy, ... }
@@ -31,8 +34,8 @@ export const Request = Object.freeze({
 export const FitEvent = Object.freeze({
   BEGIN: 'fit-begin',           // { epochs, batchesPerEpoch, trainSize }
   BATCH_END: 'batch-end',       // { epoch, batch, logs: { batch, size, loss, accuracy, ... } }
-  YIELD: 'yield',               // { epoch, batch, batchesPerEpoch, logs (mean since last), running }
-  EPOCH_END: 'epoch-end',       // { epoch, logs: { loss, accuracy, val_loss?, val_accuracy? } }
+  YIELD: 'yield',               // { epoch, batch, batchesPerEpoch, logs (mean since last), running, milestones }
+  EPOCH_END: 'epoch-end',       // { epoch, logs: { loss, accuracy, val_loss?, val_accuracy?, learning_rate? }, milestones }
 });
 
 export const DATA_PROGRESS = 'data-progress'; // { request: id, loaded, total } bytes

@@ -186,8 +186,8 @@ test('library.categorical_crossentropy_with_one_hot_targets', async () => {
 test('library.errors_name_the_layer_the_shapes_the_argument_and_the_file', async () => {
   const bad = nn.sequential({ layers: [nn.layers.dense({ units: 4, inputShape: [3] }), nn.layers.reshape({ targetShape: [3, 3] })] });
   await assert.rejects(bad.summary(undefined, undefined, () => {}), (err) => err instanceof Error && /reshape/i.test(err.message) && /4/.test(err.message) && /3/.test(err.message));
-  assert.throws(() => nn.train.adam(-1), /learning rate must be positive, got -1/);
-  assert.throws(() => tutorialMlp().compile({ optimizer: 'adamw' }), /unknown optimizer 'adamw'/);
+  assert.throws(() => nn.train.adam(-1), /learning rate must be positive or an nn.schedules.\* schedule, got -1/);
+  assert.throws(() => tutorialMlp().compile({ optimizer: 'lbfgs' }), /unknown optimizer 'lbfgs'/);
   const model = tutorialMlp();
   model.compile({ loss: 'sparseCategoricalCrossentropy' });
   await assert.rejects(model.fit(nn.tensor(new Float32Array(2 * 27 * 28), [2, 27, 28]), nn.tensor1d([1, 2])),
@@ -228,4 +228,75 @@ test('library.datasets_from_a_folder_you_name_raw_or_gzip', async () => {
   assert.deepEqual(xTest.shape, [10000, 28, 28]);
   assert.deepEqual(Array.from(await yTest.slice(0, 3).data()), Array.from(await mnist.yTest.slice(0, 3).data()));
   await assert.rejects(nn.datasets.fashionMnist.load({ dir: os.tmpdir() }), /Fashion-MNIST: the IDX files .* are not in/);
+});
+
+test('library.schedules_and_keras_optimizer_arguments_reach_the_core', async () => {
+  const model = tutorialMlp();
+  const schedule = nn.schedules.cosineDecay({ initialLearningRate: 0.01, decaySteps: 20, warmupSteps: 4 });
+  model.compile({ optimizer: nn.train.adam(schedule, 0.8, 0.99, undefined, { amsgrad: true, clipnorm: 1 }),
+    loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+  const history = await model.fit(mnist.xTrain.slice(0, 640).div(255), mnist.yTrain.slice(0, 640), { epochs: 2, batchSize: 64 });
+  const { class_name: className, config } = model.compiled.optimizerConfig;
+  assert.equal(className, 'Adam');
+  assert.equal(config.learning_rate.class_name, 'CosineDecay');
+  assert.deepEqual([config.learning_rate.config.initial_learning_rate, config.learning_rate.config.decay_steps,
+    config.learning_rate.config.warmup_steps], [0.01, 20, 4]);
+  assert.deepEqual([config.beta_1, config.beta_2, config.amsgrad, config.clipnorm], [0.8, 0.99, true, 1]);
+  // a schedule's rate is logged per epoch (Keras' "learning_rate"): after 10 and 20 of 20 decay steps
+  assert.equal(history.history.learning_rate.length, 2);
+  assert.ok(history.history.learning_rate[0] > history.history.learning_rate[1], JSON.stringify(history.history.learning_rate));
+  assert.ok(history.history.learning_rate[1] < 1e-3);
+  assert.throws(() => nn.train.adam(0.01, { amsgrd: true }), /train.adam: unknown option 'amsgrd'/);
+  const adamw = nn.train.adamw(0.002, undefined, undefined, undefined, 0.05);
+  assert.deepEqual(adamw, { class_name: 'AdamW', config: { learning_rate: 0.002, weight_decay: 0.05 } });
+});
+
+test('library.learning_rate_scheduler_and_reduce_lr_on_plateau', async () => {
+  const x = mnist.xTrain.slice(0, 256).div(255), y = mnist.yTrain.slice(0, 256);
+  const scheduled = tutorialMlp();
+  scheduled.compile({ optimizer: nn.train.sgd(0.1), loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
+  const seen = [];
+  const history = await scheduled.fit(x, y, { epochs: 3, batchSize: 64, callbacks: [nn.callbacks.learningRateScheduler(
+    (epoch, rate) => { seen.push(rate); return epoch === 0 ? 0.2 : rate / 2; })] });
+  assert.deepEqual(seen.map((r) => Number(r.toPrecision(6))), [0.1, 0.2, 0.1], 'the schedule hears the rate in force');
+  assert.deepEqual(history.history.learning_rate.map((r) => Number(r.toPrecision(6))), [0.2, 0.1, 0.05]);
+  assert.throws(() => nn.callbacks.learningRateScheduler(0.1), /give a function/);
+
+  // a rate this small changes nothing measurable: val_loss plateaus and the core halves the rate
+  // after each stalled epoch; as in Keras, an epoch logs the rate it trained with
+  const stalled = tutorialMlp();
+  stalled.compile({ optimizer: nn.train.sgd(1e-9), loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
+  const plateau = await stalled.fit(x, y, { epochs: 4, batchSize: 64, validationData: [x, y],
+    callbacks: [nn.callbacks.reduceLROnPlateau({ factor: 0.5, patience: 1, minDelta: 1e-3 })] });
+  assert.deepEqual(plateau.history.learning_rate.map((r) => Number(r.toPrecision(6))), [1e-9, 1e-9, 5e-10, 2.5e-10]);
+  assert.throws(() => nn.callbacks.reduceLROnPlateau({ factor: 2 }), /factor must be in \(0, 1\)/);
+  assert.throws(() => nn.callbacks.earlyStopping({ baseline: 0.5 }), /baseline is not supported/);
+});
+
+test('library.milestones_time_when_held_out_accuracy_first_reaches_each_threshold', async () => {
+  const model = tutorialMlp();
+  model.compile({ optimizer: 'adam', loss: nn.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+  const heard = [];
+  const history = await model.fit(mnist.xTrain.slice(0, 6400).div(255), mnist.yTrain.slice(0, 6400), { epochs: 1, batchSize: 32,
+    validationData: [mnist.xTest.div(255), mnist.yTest], milestones: { thresholds: [0.5, 0.9999], every: 20, samples: 1000 },
+    callbacks: { onMilestone: (m) => { heard.push(m); } } });
+  assert.equal(history.milestones.length, 1, `only 50 % is reached: ${JSON.stringify(history.milestones)}`);
+  const [first] = history.milestones;
+  assert.equal(first.threshold, 0.5);
+  assert.ok(first.accuracy >= 0.5 && first.seconds > 0 && first.epoch === 0, JSON.stringify(first));
+  assert.equal(first.batch % 20, 0, 'measured every 20 batches');
+  assert.deepEqual(heard, history.milestones, 'onMilestone heard each milestone once');
+  await assert.rejects(model.fit(mnist.xTrain.slice(0, 64).div(255), mnist.yTrain.slice(0, 64), { milestones: { thresholds: [0.9] } }),
+    /milestones are measured on validationData/);
+});
+
+test('library.the_fast_preset_comes_compiled_with_its_recipe', async () => {
+  const model = await nn.preset('fast', { seed: 1 });
+  assert.equal(model.recipe.epochs, 1);
+  assert.ok(model.recipe.batchSize >= 32, JSON.stringify(model.recipe));
+  await model.summary(undefined, undefined, () => {});
+  const { optimizerConfig } = model.compiled;
+  assert.equal(optimizerConfig.config.learning_rate.class_name, 'OneCycle');
+  assert.ok(model.layers.some((l) => l.getClassName() === 'Conv2D'));
+  await assert.rejects(nn.preset('huge'), /unknown preset 'huge' \(known: .*fast/);
 });

@@ -57,8 +57,10 @@ test('state.crash_forgets_the_data', () => {
 
 test('settings.checks_what_a_learner_typed', () => {
   const ok = { optimizer: 'adam', optimizers: ['sgd', 'adam', 'rmsprop'], learningRate: 0.001, epochs: 1, batchSize: 32, validation: 'test', seed: 1 };
-  assert.deepEqual(checkSettings(ok), { optimizer: 'adam', learningRate: 0.001, epochs: 1, batchSize: 32, validation: 'test',
-    validationSplit: 0, seed: 1, trainLimit: undefined });
+  assert.deepEqual(checkSettings(ok), { optimizer: 'adam', learningRate: 0.001, schedule: 'constant', earlyStopping: false,
+    epochs: 1, batchSize: 32, validation: 'test', validationSplit: 0, seed: 1, trainLimit: undefined });
+  assert.equal(checkSettings({ ...ok, schedule: 'onecycle', earlyStopping: 'on' }).earlyStopping, true);
+  assert.throws(() => checkSettings({ ...ok, schedule: 'warm' }), /the schedule must be one of constant, onecycle, cosine/);
   assert.throws(() => checkSettings({ ...ok, learningRate: -1 }), /learning rate must be a positive number/);
   assert.throws(() => checkSettings({ ...ok, epochs: 1.5 }), /epochs must be a whole number/);
   assert.throws(() => checkSettings({ ...ok, validation: 'split', validationSplit: 1 }), /validation split must be between 0 and 1/);

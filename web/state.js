@@ -78,12 +78,14 @@ const reducers = {
     ...s, phase: Phase.TRAINING, hasModel: true,
     training: {
       epochs: e.epochs, epoch: 0, batch: 0, batchesPerEpoch: e.batchesPerEpoch, trainSize: e.trainSize,
-      done: 0, activeMs: 0, resumedAt: e.now, logs: null, stopping: false,
+      done: 0, activeMs: 0, resumedAt: e.now, logs: null, stopping: false, milestones: [], learningRate: null,
     },
   }),
   'train-progress': (s, e) => withTraining(s, {
     epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch, done: e.epoch * e.batchesPerEpoch + e.batch,
+    learningRate: Number.isFinite(e.learningRate) ? e.learningRate : s.training?.learningRate ?? null,
   }),
+  'milestone': (s, e) => withTraining(s, { milestones: [...(s.training?.milestones ?? []), e.milestone] }),
   'epoch-end': (s, e) => withTraining(s, { logs: e.logs, epoch: e.epoch }),
   'train-paused': (s, e) => ({
     ...withTraining(s, { activeMs: activeMs(s.training, e.now), resumedAt: null }), phase: Phase.PAUSED,

@@ -4,6 +4,7 @@ import { datasets } from '../neurite.js';
 import { Phase, isBusy, isTraining } from '../state.js';
 import { part, grouped, h, megabytes, setText } from './dom.js';
 import { checkRows, createLayerEditor, rowsFromTopology, topologyFromRows } from './layer-editor.js';
+import { recipeSettings } from '../settings.js';
 
 const CUSTOM = 'custom';
 const DATASETS = datasets.catalog;
@@ -37,9 +38,18 @@ export function createControls(root, handlers) {
   }
 
   // `quietly` when the page itself sets the preset: only a person's choice replaces the model view
+  // a person's choice of preset also sets the training settings its recipe uses
   function choosePreset(quietly = false) {
     const p = presets.find((x) => x.name === el.preset.value);
     if (p) editor.setRows(rowsFromTopology(p.topology));
+    if (p?.recipe && quietly !== true) {
+      const r = recipeSettings(p.recipe);
+      part(root, 'optimizer').value = r.optimizer;
+      part(root, 'learning-rate').value = String(r.learningRate);
+      part(root, 'schedule').value = r.schedule;
+      part(root, 'epochs').value = String(r.epochs);
+      part(root, 'batch-size').value = String(r.batchSize);
+    }
     describePreset();
     if (quietly !== true) handlers.onModelChange();
   }
@@ -85,6 +95,9 @@ export function createControls(root, handlers) {
       return el.dataset.value;
     },
 
+    // The chosen preset's optimizer config (null for custom layers): its betas and such
+    recipeOptimizer() { return presets.find((x) => x.name === el.preset.value)?.recipe?.optimizer ?? null; },
+
     // The model to build: a preset by name, or the editor's layers as a Keras topology.
     modelChoice(imageShape) {
       if (el.preset.value !== CUSTOM) return { preset: el.preset.value };
@@ -100,6 +113,8 @@ export function createControls(root, handlers) {
       return {
         optimizer: part(root, 'optimizer').value,
         learningRate: numberValue(root, 'learning-rate'),
+        schedule: part(root, 'schedule').value,
+        earlyStopping: part(root, 'early-stopping').checked,
         epochs: numberValue(root, 'epochs'),
         batchSize: numberValue(root, 'batch-size'),
         validation: part(root, 'validation').querySelector('input:checked').value,
@@ -123,7 +138,7 @@ export function createControls(root, handlers) {
       el.save.disabled = !ready || !state.hasModel || training;
       el.load.disabled = !ready || training;
       // the model and its settings can be chosen while the data loads
-      for (const name of ['preset', 'optimizer', 'learning-rate', 'epochs', 'batch-size', 'train-limit', 'seed', 'validation-split']) {
+      for (const name of ['preset', 'optimizer', 'learning-rate', 'schedule', 'early-stopping', 'epochs', 'batch-size', 'train-limit', 'seed', 'validation-split']) {
         part(root, name).disabled = training;
       }
       editor.setDisabled(training);

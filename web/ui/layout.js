@@ -61,10 +61,18 @@ export function trainerMarkup(p) {
             <option value="adam">Adam</option>
             <option value="sgd">SGD</option>
             <option value="rmsprop">RMSprop</option>
+            <option value="adamw">AdamW</option>
           </select>
         </label>
         <label class="field">Learning rate
           <input data-ui="learning-rate" type="number" min="0" step="any" value="0.001" inputmode="decimal">
+        </label>
+        <label class="field">Learning-rate schedule
+          <select data-ui="schedule">
+            <option value="constant">constant</option>
+            <option value="onecycle">one-cycle (peaks at the rate)</option>
+            <option value="cosine">cosine decay (from the rate)</option>
+          </select>
         </label>
         <label class="field">Epochs
           <input data-ui="epochs" type="number" min="1" max="1000" step="1" value="5" inputmode="numeric">
@@ -79,6 +87,8 @@ export function trainerMarkup(p) {
           <input data-ui="seed" type="number" min="0" step="1" value="42" inputmode="numeric">
         </label>
       </div>
+      <label class="check"><input type="checkbox" data-ui="early-stopping"> Stop early when the validation loss
+        stops improving (patience 2), keeping the best epoch's weights</label>
       <fieldset class="validation" data-ui="validation">
         <legend>Validation data</legend>
         <label class="radio"><input type="radio" name="${p}-validation" value="test" checked> the test set</label>
@@ -114,6 +124,7 @@ export function trainerMarkup(p) {
         <progress data-ui="epoch-progress" aria-label="Epoch progress" max="1" value="0"></progress>
         <span data-ui="progress-text" class="hint"></span>
       </div>
+      <p class="hint milestones" data-ui="milestones"></p>
       <div class="charts">
         <figure class="chart" data-ui="chart-loss"><figcaption>Loss</figcaption></figure>
         <figure class="chart" data-ui="chart-accuracy"><figcaption>Accuracy</figcaption></figure>

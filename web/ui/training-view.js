@@ -56,13 +56,24 @@ function progressText(t, now) {
   const rate = seconds > 0.5 ? ` · ${grouped((t.done * t.trainSize) / t.batchesPerEpoch / seconds)} images/s` : '';
   const left = eta(t, now);
   const etaText = left != null && t.done < t.epochs * t.batchesPerEpoch ? ` · about ${duration(left)} left` : '';
-  return `batch ${grouped(t.batch)} / ${grouped(t.batchesPerEpoch)}${rate}${etaText}`;
+  const lr = Number.isFinite(t.learningRate) ? ` · learning rate ${t.learningRate.toPrecision(2)}` : '';
+  return `batch ${grouped(t.batch)} / ${grouped(t.batchesPerEpoch)}${rate}${lr}${etaText}`;
+}
+
+// "99 % after 14.2 s (epoch 1, batch 201)": wall time from the first batch, the probes' own time counted
+export const MILESTONE_SAMPLES = 2000;  // test images each probe evaluates
+
+export function milestonesText(milestones) {
+  if (!milestones?.length) return '';
+  return milestones.map((m) => `${Math.round(m.threshold * 100)} % after ${m.seconds.toFixed(1)} s (epoch ${m.epoch + 1}, batch ${grouped(m.batch)})`)
+    .join(' · ') + ` — validation accuracy on ${grouped(MILESTONE_SAMPLES)} test images`;
 }
 
 export function createTrainingView(root) {
   const status = part(root, 'status');
   const bar = part(root, 'epoch-progress');
   const text = part(root, 'progress-text');
+  const milestones = part(root, 'milestones');
   return {
     render(state, now) {
       setText(status, statusText(state));
@@ -72,6 +83,7 @@ export function createTrainingView(root) {
       bar.dataset.batch = String(t?.done ?? 0);
       bar.dataset.epoch = String(t?.epoch ?? 0);
       setText(text, progressText(t, now));
+      setText(milestones, milestonesText(t?.milestones));
     },
   };
 }

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Phase, eta, initialState, next, plainError } from '../../web/state.js';
-import { checkSettings } from '../../web/settings.js';
+import { checkSettings, optimizerConfig, recipeSettings } from '../../web/settings.js';
+import { milestonesText } from '../../web/ui/training-view.js';
 import { checkRows, explainProblem, inputShapeFor, rowsFromTopology, topologyFromRows } from '../../web/ui/layer-editor.js';
 
 const run = (events, s = initialState()) => events.reduce(next, s);
@@ -116,4 +117,28 @@ test('layer_editor.explains_the_core_message_with_layer_numbers', () => {
   assert.match(text, /put them before Flatten and Dense/);
   assert.match(explainProblem("MaxPooling2D 'max_pooling2d' needs images", rows), /^layer 2 \(MaxPooling2D\)/);
   assert.equal(explainProblem('the last Dense layer needs 10 units', rows), 'the last Dense layer needs 10 units');
+});
+
+test('settings.a_schedule_and_a_recipe_become_keras_optimizer_configs', () => {
+  const recipe = { class_name: 'Adam', config: { beta_1: 0.7, beta_2: 0.9, learning_rate: { class_name: 'OneCycle', config: { max_learning_rate: 0.01 } } } };
+  assert.deepEqual(recipeSettings({ optimizer: recipe, epochs: 1, batchSize: 256 }),
+    { optimizer: 'adam', learningRate: 0.01, schedule: 'onecycle', epochs: 1, batchSize: 256 });
+  // the recipe's betas stay while its optimizer is chosen; the page's rate and schedule replace its own
+  assert.deepEqual(optimizerConfig({ optimizer: 'adam', learningRate: 0.02, schedule: 'onecycle' }, { recipe }),
+    { class_name: 'Adam', config: { beta_1: 0.7, beta_2: 0.9, learning_rate: { class_name: 'OneCycle', config: { max_learning_rate: 0.02 } } } });
+  assert.deepEqual(optimizerConfig({ optimizer: 'sgd', learningRate: 0.1, schedule: 'cosine' }, { steps: 500, recipe }),
+    { class_name: 'SGD', config: { learning_rate: { class_name: 'CosineDecay', config: { initial_learning_rate: 0.1, decay_steps: 500 } } } });
+  assert.deepEqual(optimizerConfig({ optimizer: 'adamw', learningRate: 0.001, schedule: 'constant' }),
+    { class_name: 'AdamW', config: { learning_rate: 0.001 } });
+});
+
+test('training_view.milestones_say_when_each_accuracy_was_first_reached', () => {
+  assert.equal(milestonesText([]), '');
+  const text = milestonesText([{ threshold: 0.98, accuracy: 0.981, seconds: 6.04, epoch: 0, batch: 120 },
+    { threshold: 0.99, accuracy: 0.9905, seconds: 14.2, epoch: 0, batch: 201 }]);
+  assert.match(text, /^98 % after 6\.0 s \(epoch 1, batch 120\) · 99 % after 14\.2 s \(epoch 1, batch 201\)/);
+  assert.match(text, /2.000 test images/);
+  const s = next(next(initialState(), { type: 'train-started', epochs: 1, batchesPerEpoch: 10, trainSize: 100, now: 0 }),
+    { type: 'milestone', milestone: { threshold: 0.98 } });
+  assert.deepEqual(s.training?.milestones, [{ threshold: 0.98 }]);
 });

@@ -38,6 +38,8 @@ class EpochPrinter final : public Callback {
     std::printf("epoch %zu/%zu", epoch + 1, epochs_);
     for (const char* key : {"loss", "accuracy", "val_loss", "val_accuracy"})
       if (logs.count(key)) std::printf("  %s %.4f", key, logs.at(key));
+    // the rate that epoch ended with, when a schedule or a callback moves it
+    if (logs.count("learning_rate")) std::printf("  learning_rate %.3g", logs.at("learning_rate"));
     std::printf("  %.0f samples/s  (%.1f s)\n", samples_ / train_seconds_, train_seconds_);
     std::fflush(stdout);
   }

@@ -105,11 +105,9 @@ void apply_optimizer_options(const Args& args, Sequential& model) {
       lr = rate;
   }
   if (args.has("lr-schedule")) {
-    const float rate = lr.is_number() ? lr.get<float>() : current.learning_rate();
-    if (args.get("lr-schedule") == "none")
-      lr = rate;
-    else
-      lr = schedule_spec(args.get("lr-schedule"), args.has("lr") ? args.get_number("lr", 0.0f) : rate);
+    // the rate --lr gives, else the one in force (a schedule's current value)
+    const float rate = args.has("lr") ? args.get_number("lr", 0.0f) : lr.is_number() ? lr.get<float>() : current.learning_rate();
+    lr = args.get("lr-schedule") == "none" ? nlohmann::json(rate) : schedule_spec(args.get("lr-schedule"), rate);
   }
   if (lr.is_null()) config.erase("learning_rate");
   for (const auto& [option, key] : std::initializer_list<std::pair<const char*, const char*>>{

@@ -129,7 +129,7 @@ class AccuracyMilestones final : public Callback {
   std::size_t every_, batches_in_epoch_ = 0, epoch_ = 0;
   std::vector<double> thresholds_;
   std::vector<Milestone> reached_;
-  double last_accuracy_ = 0.0, start_ = 0.0, probe_seconds_ = 0.0;
+  double last_accuracy_ = 0.0, start_ = 0.0;
   bool stop_when_all_reached_ = false;
 };
 

@@ -113,7 +113,7 @@ const std::vector<Preset>& table() {
                  "Dropout 0.5 → Dense 10 softmax; Adam, sparse CE"},
        lenet},
       {{"fast", "Conv2D 24 5x5 relu → MaxPool → Conv2D 32 3x3 relu → MaxPool → Flatten → Dense 256 relu → Dense 10; "
-                "Adam (β 0.7, 0.9) under a one-cycle schedule peaking at 0.01, batch 256: 99 % in one epoch",
+                "Adam (β 0.7, 0.9) under a one-cycle schedule peaking at 0.01, batch 256: about 99 % in one epoch",
         256, 1},
        fast},
       {{"toy-binary", "Dense 10 relu → Dense 1 sigmoid on 2 features; Adam, binary CE"}, toy_binary},

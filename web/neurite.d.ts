@@ -119,6 +119,8 @@ export const layers: {
   randomTranslation(args: AugmentationArgs & { heightFactor: Factor; widthFactor: Factor }): Layer;
   randomRotation(args: AugmentationArgs & { factor: Factor }): Layer;
   randomZoom(args: AugmentationArgs & { heightFactor: Factor; widthFactor?: Factor | null }): Layer;
+  /** y = x * scale + offset, in training and inference: a model's input normalisation. */
+  rescaling(args: BaseLayerArgs & { scale: number; offset?: number }): Layer;
 };
 /** One number f means [-f, f]; or [lower, upper]. */
 export type Factor = number | [number, number];

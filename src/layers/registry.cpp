@@ -10,6 +10,7 @@
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/pooling.hpp"
+#include "layers/rescaling.hpp"
 #include "layers/reshaping.hpp"
 
 namespace neurite {
@@ -31,6 +32,7 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
       {"RandomTranslation", &RandomTranslation::from_config},
       {"RandomRotation", &RandomRotation::from_config},
       {"RandomZoom", &RandomZoom::from_config},
+      {"Rescaling", &Rescaling::from_config},
   };
   return table;
 }

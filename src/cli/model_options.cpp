@@ -33,8 +33,15 @@ std::unique_ptr<Sequential> model_file(const std::string& path, std::uint32_t se
     throw std::runtime_error(path + ": not valid JSON (" + e.what() + ")");
   }
   if (json.contains("weightsManifest")) return io::load_model(path, seed);
+  // a topology without weights (written by hand, or Keras' model.to_json()) trains from fresh
+  // weights, under its own trainingConfig when it has one
   auto model = Sequential::from_topology(json.contains("modelTopology") ? json["modelTopology"] : json, seed);
-  compile_for_output(*model);
+  try {
+    if (!io::compile_from_training_config(*model, json)) compile_for_output(*model);
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();  // "model.json trainingConfig: ..." -> "<path> trainingConfig: ..."
+    throw std::invalid_argument(path + what.substr(what.find(' ')));
+  }
   return model;
 }
 

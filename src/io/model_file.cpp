@@ -528,14 +528,19 @@ std::unique_ptr<Sequential> from_artifacts(const json& model_json, const std::ui
   auto model = build_from_topology(model_json, seed);
   const auto entries = parse_manifest(model_json);
   copy_weights(*model, entries, weights, size);
-  if (model_json.contains("trainingConfig") && !model_json["trainingConfig"].is_null()) {
-    try {
-      restore_compile_settings(*model, model_json["trainingConfig"]);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string(kOwner) + " trainingConfig: " + e.what());
-    }
-  }
+  compile_from_training_config(*model, model_json);
   return model;
+}
+
+bool compile_from_training_config(Sequential& model, const json& model_json) {
+  if (!model_json.is_object() || !model_json.contains("trainingConfig") || model_json["trainingConfig"].is_null())
+    return false;
+  try {
+    restore_compile_settings(model, model_json["trainingConfig"]);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string(kOwner) + " trainingConfig: " + e.what());
+  }
+  return true;
 }
 
 std::unique_ptr<Sequential> from_artifacts(const ModelArtifacts& artifacts, std::uint32_t seed) {

@@ -59,6 +59,10 @@ std::unique_ptr<Sequential> from_artifacts(const nlohmann::json& model_json, con
                                            std::size_t size, std::uint32_t seed = 0);
 std::unique_ptr<Sequential> from_artifacts(const ModelArtifacts& artifacts, std::uint32_t seed = 0);
 
+// Compiles the model with the loss, optimizer (its schedule included) and metrics of model_json's
+// trainingConfig; returns false, leaving the model as it is, when there is none.
+bool compile_from_training_config(Sequential& model, const nlohmann::json& model_json);
+
 // Writes dir/model.json and dir/weights.bin, creating dir. I/O failures are std::runtime_error
 // naming the file.
 void save_model(Sequential& model, const std::string& dir);

@@ -47,3 +47,23 @@ test('cli.bad_optimizer_settings_are_one_line_errors', () => {
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   }
 });
+
+test('cli.a_topology_without_weights_trains_under_its_own_training_config', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-cli-'));
+  const saved = path.join(dir, 'saved');
+  assert.equal(neurite('train', '--preset', 'toy-binary', '--epochs', '1', '--optimizer', 'rmsprop',
+    '--lr-schedule', 'exponential:decay_steps=10,decay_rate=0.5', '--out', saved).status, 0);
+  // the file as a person writes one: the topology and the compile settings, no weights
+  const { modelTopology, trainingConfig } = JSON.parse(fs.readFileSync(path.join(saved, 'model.json'), 'utf8'));
+  const written = path.join(dir, 'model.json');
+  fs.writeFileSync(written, JSON.stringify({ modelTopology, trainingConfig }));
+  const run = neurite('train', '--model', written, '--epochs', '1');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /epoch 1\/1 .*learning_rate/, 'the schedule of the trainingConfig is in force');
+
+  trainingConfig.neurite.optimizer = { class_name: 'Lion', config: {} };
+  fs.writeFileSync(written, JSON.stringify({ modelTopology, trainingConfig }));
+  const bad = neurite('train', '--model', written, '--epochs', '1');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, new RegExp(`${written} trainingConfig: .*Lion`));
+});

@@ -67,3 +67,22 @@ test('cli.a_topology_without_weights_trains_under_its_own_training_config', () =
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, new RegExp(`${written} trainingConfig: .*Lion`));
 });
+
+test('cli.milestones_time_the_first_crossing_and_can_stop_training_there', () => {
+  const run = neurite('train', '--preset', 'toy-binary', '--epochs', '20', '--milestones', '0.5', '--milestones-every', '5',
+    '--stop-at-milestones');
+  assert.equal(run.status, 0, run.stderr);
+  const reached = /reached 50 % after [\d.]+ s \(epoch (\d+), batch (\d+)\): accuracy ([\d.]+) on 1000 test images/.exec(run.stdout);
+  assert.ok(reached, run.stdout);
+  assert.ok(Number(reached[3]) >= 0.5);
+  const epochs = run.stdout.match(/^epoch \d+\/20/gm);
+  assert.equal(epochs.length, Number(reached[1]), 'training stopped in the epoch that reached it');
+  assert.ok(epochs.length < 20);
+
+  for (const [args, message] of [[['--milestones', '0.5,2'], /accuracies in \(0, 1\]/],
+    [['--milestones-every', '3'], /need --milestones/]]) {
+    const bad = neurite('train', '--preset', 'toy-binary', ...args);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, message);
+  }
+});

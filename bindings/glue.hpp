@@ -441,7 +441,8 @@ inline LabeledSamples dataset_from_js(const val& images, const val& shape, const
 
 // Callbacks the core runs inside the session, from `extras` (JSON text): {"callbacks": [Keras'
 // {"class_name": "EarlyStopping" | "ReduceLROnPlateau", "config"}], "milestones": {"thresholds":
-// [0.98, 0.99], "every": batches, "samples": how many of the validation samples to evaluate}}.
+// [0.98, 0.99], "every": batches, "offset" and "samples": the slice of the validation samples to
+// evaluate, "stop": whether training ends once every threshold is reached}}.
 inline std::vector<std::unique_ptr<Callback>> session_callbacks(const std::string& extras, const Samples* validation_x,
                                                                 const Samples* validation_y) {
   std::vector<std::unique_ptr<Callback>> owned;
@@ -451,11 +452,17 @@ inline std::vector<std::unique_ptr<Callback>> session_callbacks(const std::strin
     const nlohmann::json& m = spec["milestones"];
     if (!validation_x || !validation_y)
       throw std::invalid_argument("fit: accuracy milestones are measured on validation data: give validationData");
+    const std::size_t offset = field_or<std::size_t>(m, "offset", 0, "milestones");
+    if (offset >= validation_x->size())
+      throw std::invalid_argument("fit: milestones offset " + std::to_string(offset) + " is past the " +
+                                  std::to_string(validation_x->size()) + " validation samples");
     const std::size_t n = std::min(field_or<std::size_t>(m, "samples", validation_x->size(), "milestones"),
-                                   validation_x->size());
-    owned.push_back(std::make_unique<AccuracyMilestones>(
-        validation_x->slice(0, n), validation_y->slice(0, n), field_or<std::size_t>(m, "every", 50, "milestones"),
-        field_or<std::vector<double>>(m, "thresholds", {0.98, 0.99}, "milestones")));
+                                   validation_x->size() - offset);
+    auto milestones = std::make_unique<AccuracyMilestones>(
+        validation_x->slice(offset, offset + n), validation_y->slice(offset, offset + n), field_or<std::size_t>(m, "every", 50, "milestones"),
+        field_or<std::vector<double>>(m, "thresholds", {0.98, 0.99}, "milestones"));
+    milestones->stop_when_all_reached(field_or<bool>(m, "stop", false, "milestones"));
+    owned.push_back(std::move(milestones));
   }
   return owned;
 }

@@ -244,7 +244,9 @@ export interface ModelFitArgs {
   /** How often onYield runs: 'auto' (~30 times a second), 'batch', 'never' or milliseconds. */
   yieldEvery?: 'auto' | 'batch' | 'never' | number;
   /** Times the validation accuracy (on its first `samples`) every `every` batches and at epochs' ends. */
-  milestones?: { thresholds?: number[]; every?: number; samples?: number };
+  /** Probed every `every` batches on validationData's samples [offset, offset + samples); stop: end
+   *  training once every threshold is reached (a time-to-accuracy run). */
+  milestones?: { thresholds?: number[]; every?: number; offset?: number; samples?: number; stop?: boolean };
 }
 export class History {
   epoch: number[];

@@ -13,7 +13,7 @@ import { part } from './ui/dom.js';
 import { trainerMarkup } from './ui/layout.js';
 import { createModelView } from './ui/model-view.js';
 import { createResultsView } from './ui/results.js';
-import { MILESTONE_SAMPLES, createTrainingView } from './ui/training-view.js';
+import { MILESTONE_PROBE, createTrainingView } from './ui/training-view.js';
 
 const GALLERY_SIZE = 40;          // misclassified test images shown
 const MILESTONES = [0.98, 0.99];  // validation accuracies whose first crossing the page reports
@@ -285,7 +285,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       let lastWatch = 0;
       // time to 98 % and 99 %: probed about 8 times an epoch on 2,000 test images (when the test set validates)
       const milestones = s.validation === 'test'
-        ? { thresholds: MILESTONES, every: Math.max(10, Math.round(steps / s.epochs / 8)), samples: MILESTONE_SAMPLES } : undefined;
+        ? { thresholds: MILESTONES, every: Math.max(10, Math.round(steps / s.epochs / 8)), ...MILESTONE_PROBE } : undefined;
       const early = s.earlyStopping ? [nn.callbacks.earlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true })] : [];
       const history = await m.fit(limit ? x.slice(0, limit) : x, limit ? y.slice(0, limit) : y, {
         epochs: s.epochs, batchSize: s.batchSize, shuffle: true, ...validation, milestones,

@@ -288,6 +288,14 @@ test('library.milestones_time_when_held_out_accuracy_first_reaches_each_threshol
   assert.deepEqual(heard, history.milestones, 'onMilestone heard each milestone once');
   await assert.rejects(model.fit(mnist.xTrain.slice(0, 64).div(255), mnist.yTrain.slice(0, 64), { milestones: { thresholds: [0.9] } }),
     /milestones are measured on validationData/);
+  // stop: true ends the fit at the probe that reached the last threshold
+  const stopped = await model.fit(mnist.xTrain.slice(0, 6400).div(255), mnist.yTrain.slice(0, 6400), { epochs: 3, batchSize: 32,
+    validationData: [mnist.xTest.div(255), mnist.yTest], milestones: { thresholds: [0.5], every: 10, offset: 4000, samples: 500, stop: true } });
+  assert.equal(stopped.milestones.length, 1);
+  assert.equal(stopped.epoch.length, 1, 'the first epoch was the last');
+  await assert.rejects(model.fit(mnist.xTrain.slice(0, 64).div(255), mnist.yTrain.slice(0, 64), {
+    validationData: [mnist.xTest.slice(0, 100).div(255), mnist.yTest.slice(0, 100)], milestones: { offset: 100 } }),
+  /milestones offset 100 is past the 100 validation samples/);
 });
 
 test('library.the_fast_preset_comes_compiled_with_its_recipe', async () => {

@@ -152,10 +152,10 @@ export class Sequential {
   // callbacks, yieldEvery}) → History. Callbacks run between batches: with onBatchBegin /
   // onBatchEnd the worker waits for them after every batch (slower: use onYield for progress,
   // called about every `yieldEvery` ms with the mean logs since the last call).
-  // milestones (Neurite's): {thresholds: [0.98, 0.99], every: batches, samples} times when the
-  // accuracy on (the first `samples` of) validationData first reaches each threshold; callbacks'
+  // milestones (Neurite's): {thresholds: [0.98, 0.99], every: batches, offset, samples} times when the
+  // accuracy on (samples [offset, offset + samples) of) validationData first reaches each threshold; callbacks'
   // onMilestone({threshold, accuracy, seconds, epoch, batch}) hears of each, and History.milestones
-  // lists them.
+  // lists them; with stop: true training ends once all are reached.
   async fit(x, y, { epochs = 1, batchSize = 32, validationData, validationSplit = 0, shuffle = true, callbacks,
     yieldEvery = 'auto', initialEpoch, milestones } = {}) {
     if (this.#fit) throw new Error('fit: this model is already training');

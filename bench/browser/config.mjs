@@ -43,6 +43,9 @@ export const DEFAULTS = {
   workloads: ['mlp', 'cnn', 'lenet'],
   engines: ENGINES.map((e) => e.key),
   native: true,
+  timeToAccuracy: true,   // presets trained to 99 % (a few minutes)
+  timeToAccuracyPresets: ['fast', 'lenet'],
+  onlyTimeToAccuracy: false,
   outDir: 'bench-results',
 };
 
@@ -54,6 +57,9 @@ const USAGE = `usage: node bench/browser/run.mjs [options]
   --test-limit N      test images evaluated after the runs (default ${DEFAULTS.testLimit}) ...
   --evaluate-seconds S  ... or as many as S seconds allow (default ${DEFAULTS.evaluateSeconds})
   --no-native         skip the native figures
+  --no-time-to-accuracy  skip the time-to-99 % runs
+  --only-time-to-accuracy  run nothing else
+  --presets a,b       the presets timed to 99 % (default fast,lenet)
   --out DIR           where the JSON goes (default ${DEFAULTS.outDir}/)
   --compare FILE      also print the change against an earlier results file
   --quick             a smoke run: 1 run of 0.5 s, 1000 test images`;
@@ -87,6 +93,9 @@ export function parseArgs(argv) {
       case '--test-limit': config.testLimit = Math.round(numeric(arg, value(), 1)); break;
       case '--evaluate-seconds': config.evaluateSeconds = numeric(arg, value(), 0); break;
       case '--no-native': config.native = false; break;
+      case '--no-time-to-accuracy': config.timeToAccuracy = false; break;
+      case '--presets': config.timeToAccuracyPresets = listOf(arg, value(), ['fast', 'lenet', 'cnn', 'mlp']); break;
+      case '--only-time-to-accuracy': Object.assign(config, { onlyTimeToAccuracy: true, timeToAccuracy: true }); break;
       case '--out': config.outDir = value(); break;
       case '--compare': config.compare = value(); break;
       case '--quick': Object.assign(config, { runs: 1, seconds: 0.5, warmUpSeconds: 1, testLimit: 1000, latencyGroups: 5 }); break;

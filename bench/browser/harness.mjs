@@ -94,6 +94,7 @@ export function serve(createEngine) {
     memory: () => engine.memory(),
     gemm: (args) => engine.gemm(args),
     layers: (args) => engine.layers(args),
+    timeToAccuracy: (args) => engine.timeToAccuracy(args),
     simdPeak: (args) => measureSimdPeak(args),
   };
   self.onmessage = async ({ data: { id, command, args } }) => {

@@ -14,6 +14,7 @@ import { comparisonReport, report } from './report.mjs';
 import { benchKernels, benchWorkload, expandThreadCounts, openBench } from './session.mjs';
 import { SCHEMA, schemaProblems } from './stats.mjs';
 import { benchStartup } from './startup.mjs';
+import { TIME_TO_ACCURACY, browserTimeToAccuracy, nativeTimeToAccuracy } from './time-to-accuracy.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -33,6 +34,11 @@ async function browserPart(results, config) {
   try {
     results.machine.chromium = bench.browserVersion;
     if (!bench.isolated) throw new Error('the bench page is not cross-origin isolated: the threaded build cannot run');
+    if (config.timeToAccuracy) {
+      log('time to accuracy: presets trained as their recipes say until 99 % on the probed test slice');
+      results.timeToAccuracy = await browserTimeToAccuracy(bench, log, { ...TIME_TO_ACCURACY, presets: config.timeToAccuracyPresets });
+    }
+    if (config.onlyTimeToAccuracy) return;
     log('page start-up: first paint → ready to train, fresh profile per visit');
     results.startup = await benchStartup(bench.browser, { runs: config.runs }, log);
     log('kernels: wasm SIMD peak and SGEMM');
@@ -45,6 +51,11 @@ async function browserPart(results, config) {
 }
 
 function nativePart(results, config) {
+  if (config.timeToAccuracy) {
+    log('\nnative time to accuracy');
+    results.timeToAccuracy.push(...nativeTimeToAccuracy(root, log, { ...TIME_TO_ACCURACY, presets: config.timeToAccuracyPresets }));
+  }
+  if (config.onlyTimeToAccuracy) return;
   log('\nnative: neurite train per workload, and neurite_bench');
   const bench = nativeBench(root);
   results.native = { training: nativeTraining(root, config.workloads), gemm: bench.gemm, benchOutput: bench.output };

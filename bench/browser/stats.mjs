@@ -84,7 +84,11 @@ export function schemaProblems(results) {
       need(Number.isFinite(t.samplesPerSecond), `training[${i}].samplesPerSecond`);
     }
   }
-  need(Array.isArray(results?.kernels?.gemm), 'kernels.gemm: an array');
+  if (!results?.config?.onlyTimeToAccuracy) need(Array.isArray(results?.kernels?.gemm), 'kernels.gemm: an array');
+  for (const [i, t] of (results?.timeToAccuracy ?? []).entries()) {
+    need(typeof t.preset === 'string' && typeof t.where === 'string', `timeToAccuracy[${i}]: preset and where`);
+    need(typeof t.error === 'string' || Array.isArray(t.milestones), `timeToAccuracy[${i}]: milestones or an error`);
+  }
   return problems;
 }
 

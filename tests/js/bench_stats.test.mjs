@@ -92,3 +92,22 @@ test('bench.simd_peak_module_is_valid_wasm', async () => {
   const sum = instance.exports.peak(10);
   assert.ok(sum > 6 && sum < 12, `sum of the chains ${sum}`);
 });
+
+test('bench.time_to_accuracy_rows', async () => {
+  const { parseMilestones } = await import('../../bench/browser/time-to-accuracy.mjs');
+  const { timeToAccuracyTable } = await import('../../bench/browser/report.mjs');
+  const out = 'epoch 1/1  loss 0.2266  val_accuracy 0.9903\n'
+    + 'reached 98 % after 10.5 s (epoch 1, batch 145): accuracy 0.9845 on 2000 test images\n'
+    + 'reached 99 % after 16.9 s (epoch 1, batch 232): accuracy 0.9905 on 2000 test images\n';
+  const milestones = parseMilestones(out);
+  assert.deepEqual(milestones[1], { threshold: 0.99, seconds: 16.9, epoch: 0, batch: 232, accuracy: 0.9905 });
+  const text = timeToAccuracyTable({ timeToAccuracy: [
+    { preset: 'fast', where: 'native ×2', batchSize: 256, milestones, epochsRun: 1, maxEpochs: 1, probeAccuracy: 0.9903 },
+    { preset: 'lenet', where: 'Chromium, wasm', batchSize: 32, milestones: milestones.slice(0, 1), epochsRun: 5, maxEpochs: 5, testAccuracy: 0.9895 },
+    { preset: 'fast', where: 'Chromium, wasm pthreads', error: 'worker failed' }] });
+  assert.match(text, /\| fast +\| native ×2 +\| +256 \| 10\.5 s \(epoch 1, batch 145\) +\| 16\.9 s \(epoch 1, batch 232\) \| +1 of 1 \| 99\.03 %/);
+  assert.match(text, /lenet .* not reached .* 98\.95 %/);
+  assert.match(text, /error: worker failed/);
+  assert.deepEqual(schemaProblems({ schema: SCHEMA, startedAt: 'now', training: [], config: { onlyTimeToAccuracy: true },
+    timeToAccuracy: [{ preset: 'fast', where: 'x' }] }), ['timeToAccuracy[0]: milestones or an error']);
+});

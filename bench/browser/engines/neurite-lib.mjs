@@ -42,6 +42,27 @@ export async function createNeuriteLibrary({ threaded = false }) {
 
     predictOne: (i) => model.predict(xt.slice(i % xt.shape[0], 1)).data(),
 
+    // One preset trained as its recipe says (its optimizer, schedule, batch size and epochs), the
+    // accuracy on the probed test slice timed on the way; the times are the core's, from the first
+    // batch, the probes' own evaluations counted. Then the whole test set says where the recipe ends.
+    async timeToAccuracy({ preset, seed, thresholds, probe, probesPerEpoch }) {
+      const m = await nn.preset(preset, { engine, seed });
+      await m.ready();
+      const { batchSize, epochs } = m.recipe;
+      const every = Math.max(1, Math.floor(Math.ceil(xTrain.shape[0] / batchSize) / probesPerEpoch));  // as the CLI's
+      const images = (t) => t.reshape([-1, ...m.inputShape]).div(255);
+      // the probed slice is the validation data, so each epoch's own validation costs no more than a probe
+      const held = [images(xTest.slice(probe.offset, probe.samples)), yTest.slice(probe.offset, probe.samples)];
+      const started = performance.now();
+      const history = await m.fit(images(xTrain), yTrain, { epochs, batchSize, shuffle: true,
+        validationData: held, milestones: { thresholds, every } });
+      const seconds = (performance.now() - started) / 1000;
+      const [, testAccuracy] = await m.evaluate(images(xTest), yTest, { batchSize: 256 });
+      m.dispose?.();
+      return { preset, batchSize, maxEpochs: epochs, every, milestones: history.milestones,
+        epochsRun: history.epoch.length, fitSeconds: seconds, testAccuracy };
+    },
+
     // the core's memory is in the library's own worker, out of this one's reach
     memory: () => ({}),
     layers: () => null,

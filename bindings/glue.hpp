@@ -240,6 +240,9 @@ inline val presets_js() {
 
 // Every name the core accepts, so that the JavaScript library, the page and its layer editor read
 // the vocabulary from here instead of keeping copies (tests/js/library.test.mjs compares them).
+// Keras' label_smoothing of a cross-entropy, 0 for the losses without one
+inline double label_smoothing_of(const Loss& loss) { return loss.config().value("label_smoothing", 0.0); }
+
 inline val registry_js() {
   val out = val::object();
   out.set("layers", array_js(layer_class_names()));
@@ -259,6 +262,7 @@ inline val registry_js() {
                                            {"config", model->optimizer()->config()}}.dump());
     recipe.set("loss", model->loss()->name());
     recipe.set("fromLogits", model->loss()->from_logits());
+    recipe.set("labelSmoothing", label_smoothing_of(*model->loss()));
     recipe.set("batchSize", static_cast<double>(presets()[i].batch_size));
     recipe.set("epochs", static_cast<double>(presets()[i].epochs));
     listed[i].set("recipe", recipe);
@@ -304,16 +308,16 @@ inline val save_artifacts(Sequential& model) {
 
 // A negative learning rate means the optimizer's Keras default.
 inline void compile_named(Sequential& model, const std::string& optimizer, float learning_rate,
-                          const std::string& loss, bool from_logits, const val& metrics) {
-  model.compile(make_optimizer(optimizer, learning_rate), make_loss(loss, from_logits),
+                          const std::string& loss, bool from_logits, float label_smoothing, const val& metrics) {
+  model.compile(make_optimizer(optimizer, learning_rate), make_loss(loss, from_logits, label_smoothing),
                 emscripten::vecFromJSArray<std::string>(metrics));
 }
 
 // optimizer: Keras' {"class_name": "SGD", "config": {"learning_rate", "momentum", "nesterov"}} (or
 // a plain name) as JSON text; missing fields take Keras' defaults.
 inline void compile_with_config(Sequential& model, const std::string& optimizer, const std::string& loss,
-                                bool from_logits, const val& metrics) {
-  model.compile(optimizer_from_json(parse_json(optimizer, "optimizer")), make_loss(loss, from_logits),
+                                bool from_logits, float label_smoothing, const val& metrics) {
+  model.compile(optimizer_from_json(parse_json(optimizer, "optimizer")), make_loss(loss, from_logits, label_smoothing),
                 emscripten::vecFromJSArray<std::string>(metrics));
 }
 
@@ -333,6 +337,7 @@ inline val compile_settings(Sequential& model) {
                                                {"config", model.optimizer()->config()}}).dump());
   out.set("loss", model.loss()->name());
   out.set("fromLogits", model.loss()->from_logits());
+  out.set("labelSmoothing", label_smoothing_of(*model.loss()));
   out.set("metrics", array_js(model.metric_names()));
   return out;
 }

@@ -181,21 +181,24 @@ class Model {
   // Keras' compile. Without `loss`, the current loss (and its fromLogits) is kept, so a preset can
   // be recompiled with another optimizer or learning rate. learningRate: the optimizer's default.
   // optimizer: a name, or Keras' { class_name: 'SGD', config: { learning_rate, momentum, ... } }.
-  compile({ optimizer = 'adam', learningRate, loss, fromLogits, metrics = ['accuracy'] } = {}) {
+  // labelSmoothing: Keras' label_smoothing of the cross-entropies over classes (0: none).
+  compile({ optimizer = 'adam', learningRate, loss, fromLogits, labelSmoothing, metrics = ['accuracy'] } = {}) {
     const current = this.compiled;
     if (loss === undefined) {
       if (!current) throw new Error('compile: give a loss (e.g. "sparse_categorical_crossentropy")');
       loss = current.loss;
       fromLogits ??= current.fromLogits;
+      labelSmoothing ??= current.labelSmoothing;
     }
+    labelSmoothing = Number(labelSmoothing ?? 0);
     if (learningRate !== undefined && !(learningRate > 0))
       throw new RangeError(`compile: learningRate must be positive, got ${learningRate}`);
     if (typeof optimizer === 'object' && optimizer !== null) {
-      guard(() => this.handle.compileWithConfig(JSON.stringify(optimizer), String(loss), Boolean(fromLogits),
+      guard(() => this.handle.compileWithConfig(JSON.stringify(optimizer), String(loss), Boolean(fromLogits), labelSmoothing,
         Array.from(metrics, String)));
       return;
     }
-    guard(() => this.handle.compile(String(optimizer), learningRate ?? -1, String(loss), Boolean(fromLogits),
+    guard(() => this.handle.compile(String(optimizer), learningRate ?? -1, String(loss), Boolean(fromLogits), labelSmoothing,
       Array.from(metrics, String)));
   }
   setLearningRate(lr) {
@@ -209,6 +212,7 @@ class Model {
     const settings = guard(() => this.handle.compileSettings());
     if (settings) {
       settings.learningRate = Number(settings.learningRate.toPrecision(7));  // a float in C++
+      settings.labelSmoothing = Number(settings.labelSmoothing.toPrecision(7));
       settings.optimizerConfig = JSON.parse(settings.optimizerConfig);
     }
     return settings;
@@ -334,6 +338,7 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
       for (const p of r.presets) {
         p.topology = JSON.parse(p.topology);
         p.recipe.optimizer = JSON.parse(p.recipe.optimizer);
+        p.recipe.labelSmoothing = Number(p.recipe.labelSmoothing.toPrecision(7));  // a float in C++
       }
       return r;
     },

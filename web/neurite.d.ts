@@ -163,8 +163,9 @@ export const schedules: {
   oneCycle(args: { maxLearningRate: number; totalSteps?: number; pctStart?: number; divFactor?: number; finalDivFactor?: number }): ScheduleConfig;
 };
 
-export interface LossConfig { name: string; fromLogits: boolean }
-interface LossArgs { fromLogits?: boolean }
+export interface LossConfig { name: string; fromLogits: boolean; labelSmoothing?: number }
+/** labelSmoothing: Keras' label_smoothing (targets become t (1 - s) + s / classes); the cross-entropies over classes only. */
+interface LossArgs { fromLogits?: boolean; labelSmoothing?: number }
 export const losses: {
   sparseCategoricalCrossentropy(args?: LossArgs): LossConfig;
   categoricalCrossentropy(args?: LossArgs): LossConfig;
@@ -256,7 +257,7 @@ export class History {
   milestones?: Milestone[];
 }
 export interface CompileSettings {
-  optimizer: string; learningRate: number; loss: string; fromLogits: boolean; metrics: string[];
+  optimizer: string; learningRate: number; loss: string; fromLogits: boolean; labelSmoothing: number; metrics: string[];
   /** Keras' optimizer config: schedule, betas, clipping, weight decay. */
   optimizerConfig: OptimizerConfig;
 }
@@ -350,7 +351,7 @@ export interface Registry {
   toyDatasets: string[];
   /** recipe: how the preset trains (the page's defaults for it). */
   presets: { name: string; description: string; topology: object;
-    recipe: { optimizer: OptimizerConfig; loss: string; fromLogits: boolean; batchSize: number; epochs: number } }[];
+    recipe: { optimizer: OptimizerConfig; loss: string; fromLogits: boolean; labelSmoothing: number; batchSize: number; epochs: number } }[];
 }
 export interface EngineInfo {
   threaded: boolean; simd: string; registry: Registry; note?: string; crossOriginIsolated: boolean; cores: number | null;

@@ -53,8 +53,8 @@ export async function preset(name, { engine = defaultEngine(), seed } = {}) {
   const found = registry.presets.find((p) => p.name === name);
   if (!found) throw new Error(`unknown preset '${name}' (known: ${registry.presets.map((p) => p.name).join(', ')})`);
   const model = Sequential.fromTopology(found.topology, { engine, seed });
-  const { optimizer, loss, fromLogits, batchSize, epochs } = found.recipe;
-  model.compile({ optimizer, loss: { name: loss, fromLogits }, metrics: ['accuracy'] });
+  const { optimizer, loss, fromLogits, labelSmoothing, batchSize, epochs } = found.recipe;
+  model.compile({ optimizer, loss: { name: loss, fromLogits, labelSmoothing }, metrics: ['accuracy'] });
   model.recipe = { batchSize, epochs };
   return model;
 }

@@ -45,3 +45,14 @@ export function recipeSettings(recipe) {
   return { optimizer: recipe.optimizer.class_name.toLowerCase(), learningRate: Number(rate.toPrecision(6)), schedule,
     epochs: recipe.epochs, batchSize: recipe.batchSize };
 }
+
+// The loss a preset's recipe asks for beyond the one the output implies: its label smoothing, kept
+// while the last layer still gives what the recipe's loss reads (logits, or softmax probabilities).
+// null: compile with the implied loss.
+export function recipeLoss(recipe, topology) {
+  if (!(recipe?.labelSmoothing > 0) || !recipe.loss.endsWith('categorical_crossentropy')) return null;
+  const last = topology?.config?.layers?.at(-1);
+  const activation = last?.class_name === 'Dense' ? (last.config?.activation ?? 'linear') : null;
+  if (activation !== (recipe.fromLogits ? 'linear' : 'softmax')) return null;
+  return { name: recipe.loss, fromLogits: recipe.fromLogits, labelSmoothing: recipe.labelSmoothing };
+}

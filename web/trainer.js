@@ -3,7 +3,7 @@
 // is found inside root, stored under its own key, and trained in its own worker.
 // Clicks become state-machine events (state.js); the ui/ modules render the state.
 import * as nn from './neurite.js';
-import { checkSettings, optimizerConfig } from './settings.js';
+import { checkSettings, optimizerConfig, recipeLoss } from './settings.js';
 import { initialState, isTraining, isReadyToTrain, next } from './state.js';
 import { createStorage } from './storage.js';
 import { createBanner } from './ui/banner.js';
@@ -274,7 +274,8 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     const limit = s.trainLimit && s.trainLimit < data.xTrain.shape[0] ? s.trainLimit : null;
     const trainSize = Math.floor((limit ?? data.xTrain.shape[0]) * (1 - s.validationSplit));
     const steps = s.epochs * Math.ceil(trainSize / s.batchSize);
-    m.compile({ optimizer: optimizerConfig(s, { steps, recipe: controls.recipeOptimizer() }), metrics: ['accuracy'] });
+    m.compile({ optimizer: optimizerConfig(s, { steps, recipe: controls.recipeOptimizer() }),
+      loss: recipeLoss(controls.recipe(), s.topology) ?? undefined, metrics: ['accuracy'] });
     try {
       await m.ready();
       adopt(m);

@@ -117,7 +117,8 @@ void apply_optimizer_options(const Args& args, Sequential& model) {
     if (args.has(option)) config[key] = args.get_number(option, 0.0f);
   for (const auto& flag : optimizer_flags())
     if (args.has(flag)) config[flag] = true;
-  auto loss = make_loss(model.loss()->name(), model.loss()->from_logits());
+  auto loss = make_loss(model.loss()->name(), model.loss()->from_logits(),
+                        model.loss()->config().value("label_smoothing", 0.0f));
   model.compile(optimizer_from_json(spec), std::move(loss), model.metric_names());
 }
 

@@ -379,7 +379,8 @@ std::unique_ptr<Loss> loss_from_json(const json& spec) {
     throw std::invalid_argument("'loss' must be a name or {\"class_name\", \"config\"}, found " + loss.dump());
   const json config = loss.value("config", json::object());
   const auto name = snake_case(required_field<std::string>(loss, "class_name", "trainingConfig loss"));
-  return make_loss(name, field_or<bool>(config, "from_logits", false, "trainingConfig loss " + name));
+  return make_loss(name, field_or<bool>(config, "from_logits", false, "trainingConfig loss " + name),
+                   field_or<float>(config, "label_smoothing", 0.0f, "trainingConfig loss " + name));
 }
 
 const json* first_of(const json& config, std::initializer_list<const char*> keys) {

@@ -37,7 +37,10 @@ class Loss {
 
 // Names as Keras accepts them ("sparse_categorical_crossentropy", "categorical_crossentropy",
 // "binary_crossentropy", "mean_squared_error" / "mse"). Throws naming an unknown loss.
-std::unique_ptr<Loss> make_loss(const std::string& name, bool from_logits = false);
+// label_smoothing (the cross-entropies over classes): Keras' CategoricalCrossentropy argument, the
+// target row becoming t (1 - s) + s / classes; Neurite gives the sparse loss the same argument (as
+// PyTorch's CrossEntropyLoss has it), so class-index labels need no one-hot copy to be smoothed.
+std::unique_ptr<Loss> make_loss(const std::string& name, bool from_logits = false, float label_smoothing = 0.0f);
 std::vector<std::string> loss_names();
 
 // Keras clips probabilities to [kProbabilityEpsilon, 1 - kProbabilityEpsilon] before taking logs.

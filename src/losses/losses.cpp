@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "losses/loss.hpp"
 
@@ -53,9 +54,13 @@ float categorical_row(const float* p, const float* t, std::size_t n, bool from_l
 
 class CategoricalCrossentropy : public Loss {
  public:
-  using Loss::Loss;
+  CategoricalCrossentropy(bool from_logits, float label_smoothing) : Loss(from_logits), smoothing_(label_smoothing) {
+    if (!(label_smoothing >= 0.0f && label_smoothing < 1.0f))
+      throw std::invalid_argument("label_smoothing must be in [0, 1), got " + std::to_string(label_smoothing));
+  }
   std::string name() const override { return "categorical_crossentropy"; }
   std::string fusable_activation() const override { return from_logits_ ? "" : "softmax"; }
+  nlohmann::json config() const override { return {{"from_logits", from_logits_}, {"label_smoothing", smoothing_}}; }
 
   float compute(const Tensor& pred, const Tensor& target, Tensor* grad) const override {
     const std::size_t batch = batch_of(pred), width = width_of(pred);
@@ -63,13 +68,25 @@ class CategoricalCrossentropy : public Loss {
       throw std::invalid_argument(name() + ": targets have " + std::to_string(target.size()) +
                                   " values, predictions " + std::to_string(pred.size()));
     prepare_grad(grad, pred);
+    std::vector<float> smoothed(width);
     double total = 0.0;
-    for (std::size_t r = 0; r < batch; ++r)
-      total += categorical_row(pred.data() + r * width, target.data() + r * width, width, from_logits_, fused_,
+    for (std::size_t r = 0; r < batch; ++r) {
+      const float* t = target.data() + r * width;
+      if (smoothing_ > 0.0f) {
+        for (std::size_t j = 0; j < width; ++j) smoothed[j] = smooth(t[j], width);
+        t = smoothed.data();
+      }
+      total += categorical_row(pred.data() + r * width, t, width, from_logits_, fused_,
                                grad ? grad->data() + r * width : nullptr);
+    }
     if (grad) *grad /= static_cast<float>(batch);
     return static_cast<float>(total / batch);
   }
+
+ protected:
+  // Keras' y (1 - s) + s / classes
+  float smooth(float t, std::size_t classes) const { return t * (1.0f - smoothing_) + smoothing_ / static_cast<float>(classes); }
+  float smoothing_;
 };
 
 class SparseCategoricalCrossentropy final : public CategoricalCrossentropy {
@@ -77,6 +94,12 @@ class SparseCategoricalCrossentropy final : public CategoricalCrossentropy {
   using CategoricalCrossentropy::CategoricalCrossentropy;
   std::string name() const override { return "sparse_categorical_crossentropy"; }
   bool sparse_targets() const override { return true; }
+  // Keras' sparse loss has no label_smoothing: written only when used, so Keras' own configs stay as they are
+  nlohmann::json config() const override {
+    nlohmann::json c = {{"from_logits", from_logits_}};
+    if (smoothing_ > 0.0f) c["label_smoothing"] = smoothing_;
+    return c;
+  }
 
   float compute(const Tensor& pred, const Tensor& target, Tensor* grad) const override {
     const std::size_t batch = batch_of(pred), width = width_of(pred);
@@ -84,7 +107,7 @@ class SparseCategoricalCrossentropy final : public CategoricalCrossentropy {
       throw std::invalid_argument(name() + ": expected one class index per sample (" + std::to_string(batch) +
                                   "), got " + std::to_string(target.size()) + " target values");
     prepare_grad(grad, pred);
-    std::vector<float> one_hot(width, 0.0f);
+    std::vector<float> one_hot(width, smooth(0.0f, width));
     double total = 0.0;
     for (std::size_t r = 0; r < batch; ++r) {
       const float label = target.data()[r];
@@ -92,10 +115,10 @@ class SparseCategoricalCrossentropy final : public CategoricalCrossentropy {
         throw std::invalid_argument(name() + ": target " + std::to_string(r) + " is " + std::to_string(label) +
                                     ", not a class index in [0, " + std::to_string(width) + ")");
       const auto cls = static_cast<std::size_t>(label);
-      one_hot[cls] = 1.0f;
+      one_hot[cls] = smooth(1.0f, width);
       total += categorical_row(pred.data() + r * width, one_hot.data(), width, from_logits_, fused_,
                                grad ? grad->data() + r * width : nullptr);
-      one_hot[cls] = 0.0f;
+      one_hot[cls] = smooth(0.0f, width);
     }
     if (grad) *grad /= static_cast<float>(batch);
     return static_cast<float>(total / batch);
@@ -157,10 +180,11 @@ class MeanSquaredError final : public ElementWiseLoss {
 
 }  // namespace
 
-std::unique_ptr<Loss> make_loss(const std::string& name, bool from_logits) {
+std::unique_ptr<Loss> make_loss(const std::string& name, bool from_logits, float label_smoothing) {
   if (name == "sparse_categorical_crossentropy")
-    return std::make_unique<SparseCategoricalCrossentropy>(from_logits);
-  if (name == "categorical_crossentropy") return std::make_unique<CategoricalCrossentropy>(from_logits);
+    return std::make_unique<SparseCategoricalCrossentropy>(from_logits, label_smoothing);
+  if (name == "categorical_crossentropy") return std::make_unique<CategoricalCrossentropy>(from_logits, label_smoothing);
+  if (label_smoothing != 0.0f) throw std::invalid_argument(name + " has no label_smoothing option");
   if (name == "binary_crossentropy") return std::make_unique<BinaryCrossentropy>(from_logits);
   if (name == "mean_squared_error" || name == "mse") {
     if (from_logits) throw std::invalid_argument("mean_squared_error has no from_logits option");

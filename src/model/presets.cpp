@@ -85,8 +85,8 @@ std::unique_ptr<Sequential> lenet(std::uint32_t seed) {
 // one-cycle schedule (the recipe of the fastest published MNIST runs; tuned here by measurement).
 std::unique_ptr<Sequential> fast(std::uint32_t seed) {
   auto model = std::make_unique<Sequential>(seed);
-  // MNIST's pixel mean and standard deviation: normalised inputs lifted seeds 1-5 from 98.80-99.12 %
-  // to 99.0x-99.2x % in one epoch (pixels / 255 still go in, so the draw pad and TF.js need nothing else)
+  // MNIST's pixel mean and standard deviation: normalised inputs lifted the seeds' mean a little
+  // (seeds 1-5: 98.80-99.12 % before, 98.96-99.10 % after) (pixels / 255 still go in, so the draw pad and TF.js need nothing else)
   auto normalize = std::make_unique<Rescaling>(1.0f / 0.3081f, -0.1307f / 0.3081f);
   normalize->declare_input_shape({28, 28, 1});
   model->add(std::move(normalize));
@@ -99,7 +99,10 @@ std::unique_ptr<Sequential> fast(std::uint32_t seed) {
   model->add(std::make_unique<Dense>(10));
   auto adam = std::make_unique<Adam>(0.01f, 0.7f, 0.9f);
   adam->set_schedule(std::make_unique<OneCycle>(0.01));
-  model->compile(std::move(adam), make_loss("sparse_categorical_crossentropy", true), {"accuracy"});
+  // label smoothing 0.1: seeds 1-5 went from 98.96-99.10 % to 99.14-99.31 % (seeds 1-10: 99.14-99.37 %),
+  // the one change that moved the mean; wider convolutions, BatchNormalization, He init, batch 128,
+  // other peak rates, betas and warm-up lengths did not
+  model->compile(std::move(adam), make_loss("sparse_categorical_crossentropy", true, 0.1f), {"accuracy"});
   return model;
 }
 
@@ -117,7 +120,7 @@ const std::vector<Preset>& table() {
                  "Dropout 0.5 → Dense 10 softmax; Adam, sparse CE"},
        lenet},
       {{"fast", "Rescaling to MNIST's mean and std → Conv2D 24 5x5 relu → MaxPool → Conv2D 32 3x3 relu → MaxPool → Flatten → Dense 256 relu → Dense 10; "
-                "Adam (β 0.7, 0.9) under a one-cycle schedule peaking at 0.01, batch 256: about 99 % in one epoch",
+                "Adam (β 0.7, 0.9) under a one-cycle schedule peaking at 0.01, label smoothing 0.1, batch 256: 99 % in one epoch",
         256, 1},
        fast},
       {{"toy-binary", "Dense 10 relu → Dense 1 sigmoid on 2 features; Adam, binary CE"}, toy_binary},

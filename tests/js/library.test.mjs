@@ -303,8 +303,16 @@ test('library.the_fast_preset_comes_compiled_with_its_recipe', async () => {
   assert.equal(model.recipe.epochs, 1);
   assert.ok(model.recipe.batchSize >= 32, JSON.stringify(model.recipe));
   await model.summary(undefined, undefined, () => {});
-  const { optimizerConfig } = model.compiled;
+  const { optimizerConfig, labelSmoothing } = model.compiled;
   assert.equal(optimizerConfig.config.learning_rate.class_name, 'OneCycle');
+  assert.equal(labelSmoothing, 0.1, 'the recipe\'s label smoothing reached the core');
+  assert.equal(model.layers[0].getClassName(), 'Rescaling');
+  // a loss's labelSmoothing reaches the core, and a loss without one says so
+  model.compile({ optimizer: 'adam', loss: nn.losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }) });
+  await model.ready();
+  assert.deepEqual([model.compiled.loss, model.compiled.labelSmoothing], ['categorical_crossentropy', 0.2]);
+  model.compile({ optimizer: 'adam', loss: nn.losses.binaryCrossentropy({ labelSmoothing: 0.2 }) });
+  await assert.rejects(model.ready(), /binary_crossentropy has no label_smoothing option/);
   assert.ok(model.layers.some((l) => l.getClassName() === 'Conv2D'));
   await assert.rejects(nn.preset('huge'), /unknown preset 'huge' \(known: .*fast/);
 });

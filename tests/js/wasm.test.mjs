@@ -52,7 +52,7 @@ test('a preset model reports its layers, shapes, summary and topology', () => {
   assert.match(model.summary(), /Total params: 101770/);
   assert.equal(model.topology().class_name, 'Sequential');
   assert.deepEqual(model.compiled, { optimizer: 'adam', learningRate: 0.001, loss: 'sparse_categorical_crossentropy',
-    fromLogits: true, metrics: ['accuracy'], optimizerConfig: { class_name: 'Adam', config: {
+    fromLogits: true, labelSmoothing: 0, metrics: ['accuracy'], optimizerConfig: { class_name: 'Adam', config: {
       learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false,
       weight_decay: null, clipnorm: null, clipvalue: null, global_clipnorm: null } } });
 });

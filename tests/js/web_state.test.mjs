@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Phase, eta, initialState, next, plainError } from '../../web/state.js';
-import { checkSettings, optimizerConfig, recipeSettings } from '../../web/settings.js';
+import { checkSettings, optimizerConfig, recipeLoss, recipeSettings } from '../../web/settings.js';
 import { milestonesText } from '../../web/ui/training-view.js';
 import { checkRows, explainProblem, inputShapeFor, rowsFromTopology, topologyFromRows } from '../../web/ui/layer-editor.js';
 
@@ -136,6 +136,15 @@ test('settings.a_schedule_and_a_recipe_become_keras_optimizer_configs', () => {
     { class_name: 'SGD', config: { learning_rate: { class_name: 'CosineDecay', config: { initial_learning_rate: 0.1, decay_steps: 500 } } } });
   assert.deepEqual(optimizerConfig({ optimizer: 'adamw', learningRate: 0.001, schedule: 'constant' }),
     { class_name: 'AdamW', config: { learning_rate: 0.001 } });
+});
+
+test('settings.a_recipe_keeps_its_label_smoothing_while_the_output_fits_its_loss', () => {
+  const recipe = { loss: 'sparse_categorical_crossentropy', fromLogits: true, labelSmoothing: 0.1 };
+  const ending = (activation) => ({ config: { layers: [{ class_name: 'Flatten' }, { class_name: 'Dense', config: { units: 10, activation } }] } });
+  assert.deepEqual(recipeLoss(recipe, ending('linear')), { name: 'sparse_categorical_crossentropy', fromLogits: true, labelSmoothing: 0.1 });
+  assert.equal(recipeLoss(recipe, ending('softmax')), null, 'a softmax output no longer gives logits: the implied loss');
+  assert.equal(recipeLoss({ ...recipe, labelSmoothing: 0 }, ending('linear')), null);
+  assert.equal(recipeLoss(null, ending('linear')), null);
 });
 
 test('training_view.milestones_say_when_each_accuracy_was_first_reached', () => {

@@ -48,6 +48,34 @@ TEST_CASE("sparse_ce.forward_by_hand") {
   CHECK(grad(0, 2) == doctest::Approx(-0.3347590f));
 }
 
+TEST_CASE("label_smoothing.by_hand") {
+  // logits (1, 2, 3), label 2, smoothing 0.3 over 3 classes: targets (0.1, 0.1, 0.8);
+  // log-sum-exp 3.4076060, so the loss is 0.1·2.4076060 + 0.1·1.4076060 + 0.8·0.4076060 = 0.7076060
+  const Tensor logits{{1.0f, 2.0f, 3.0f}};
+  const Tensor one_hot{{0.0f, 0.0f, 1.0f}};
+  auto sparse = make_loss("sparse_categorical_crossentropy", true, 0.3f);
+  auto dense = make_loss("categorical_crossentropy", true, 0.3f);
+  CHECK(sparse->compute(logits, Tensor{2.0f}, nullptr) == doctest::Approx(0.7076060f));
+  CHECK(dense->compute(logits, one_hot, nullptr) == doctest::Approx(0.7076060f));
+  Tensor grad;  // softmax − targets
+  sparse->compute(logits, Tensor{2.0f}, &grad);
+  CHECK(grad(0, 0) == doctest::Approx(-0.0099694f));
+  CHECK(grad(0, 2) == doctest::Approx(-0.1347590f));
+  // from probabilities too, and the gradients hold
+  CHECK(make_loss("categorical_crossentropy", false, 0.3f)->compute(softmax_of(logits), one_hot, nullptr) ==
+        doctest::Approx(0.7076060f));
+  Rng rng(3);
+  check_loss_gradient(*sparse, random_tensor({3, 3}, rng, -2.0f, 2.0f), Tensor{0.0f, 2.0f, 1.0f});
+  // the configs: Keras' categorical one always says it, the sparse one only when used
+  CHECK(dense->config()["label_smoothing"].get<float>() == 0.3f);
+  CHECK(make_loss("categorical_crossentropy")->config()["label_smoothing"] == 0.0);
+  CHECK_FALSE(make_loss("sparse_categorical_crossentropy")->config().contains("label_smoothing"));
+  CHECK_THROWS_WITH_AS(make_loss("categorical_crossentropy", true, 1.0f), doctest::Contains("label_smoothing must be in [0, 1)"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(make_loss("binary_crossentropy", false, 0.1f), doctest::Contains("no label_smoothing"),
+                       std::invalid_argument);
+}
+
 TEST_CASE("sparse_ce.stable_for_huge_logits") {
   const Tensor logits{{1000.0f, 0.0f, -1000.0f}};
   const float loss = make_loss("sparse_categorical_crossentropy", true)->compute(logits, Tensor{1.0f}, nullptr);

@@ -195,6 +195,7 @@ export function createHost(env) {
     const m = modelOf(msg.model);
     const implied = msg.loss == null ? m.impliedLoss : null;
     m.compile({ optimizer: msg.optimizer, loss: msg.loss ?? implied.loss, fromLogits: msg.loss == null ? implied.fromLogits : msg.fromLogits,
+      labelSmoothing: msg.labelSmoothing ?? 0,
       metrics: msg.metrics });
     return describe(m);
   }

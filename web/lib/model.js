@@ -136,7 +136,8 @@ export class Sequential {
   compile({ optimizer = 'adam', loss, metrics = [] } = {}) {
     const names = (Array.isArray(metrics) ? metrics : [metrics]).map((m) => METRIC_ALIASES[m] ?? m);
     const l = lossConfig(loss);
-    this.#compiled = { optimizer: optimizerConfig(optimizer), loss: l?.name ?? null, fromLogits: l?.fromLogits ?? false, metrics: names };
+    this.#compiled = { optimizer: optimizerConfig(optimizer), loss: l?.name ?? null, fromLogits: l?.fromLogits ?? false,
+      labelSmoothing: l?.labelSmoothing ?? 0, metrics: names };
   }
 
   async summary(lineLength, positions, printFn = console.log) {

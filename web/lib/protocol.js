@@ -13,7 +13,7 @@ export const Request = Object.freeze({
   TOY_DATASET: 'toy-dataset',   // { name, n, seed, ids: {xTrain, yTrain, xTest, yTest} } → { parts }
   MODEL_CREATE: 'model-create', // { model: id, topology, seed } → ModelInfo
   MODEL_LOAD: 'model-load',     // { model: id, modelJson, weights, seed } → ModelInfo
-  MODEL_COMPILE: 'model-compile', // { model, optimizer: KerasConfig, loss, fromLogits, metrics } → ModelInfo
+  MODEL_COMPILE: 'model-compile', // { model, optimizer: KerasConfig, loss, fromLogits, labelSmoothing, metrics } → ModelInfo
   MODEL_FIT: 'model-fit',       // { model, fit: id, x, y, validation?, options, listen } → { history, milestones }
                                 // options: { epochs, batchSize, shuffle, validationSplit, callbacks (Keras configs
                                 // the core runs), milestones?: { thresholds, every, samples }, logLearningRate }

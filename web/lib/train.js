@@ -53,7 +53,7 @@ export const schedules = Object.freeze(Object.fromEntries(Object.entries(SCHEDUL
   })])));
 
 export const losses = Object.freeze(Object.fromEntries(Object.entries(LOSSES).map(([name, keras]) =>
-  [name, ({ fromLogits = false } = {}) => ({ name: keras, fromLogits: Boolean(fromLogits) })])));
+  [name, ({ fromLogits = false, labelSmoothing = 0 } = {}) => ({ name: keras, fromLogits: Boolean(fromLogits), labelSmoothing })])));
 
 // 'sparseCategoricalCrossentropy', 'sparse_categorical_crossentropy', 'mse' or an nn.losses.* result
 export function lossConfig(loss) {

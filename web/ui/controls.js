@@ -96,7 +96,9 @@ export function createControls(root, handlers) {
     },
 
     // The chosen preset's optimizer config (null for custom layers): its betas and such
-    recipeOptimizer() { return presets.find((x) => x.name === el.preset.value)?.recipe?.optimizer ?? null; },
+    recipeOptimizer() { return this.recipe()?.optimizer ?? null; },
+    // The chosen preset's whole recipe (null for custom layers)
+    recipe() { return presets.find((x) => x.name === el.preset.value)?.recipe ?? null; },
 
     // The model to build: a preset by name, or the editor's layers as a Keras topology.
     modelChoice(imageShape) {

@@ -123,6 +123,10 @@ const std::vector<Preset>& table() {
                 "Adam (β 0.7, 0.9) under a one-cycle schedule peaking at 0.01, label smoothing 0.1, batch 256: 99 % in one epoch",
         256, 1},
        fast},
+      // the same network given the few minutes a learner may wait: 99.43 % after 8 epochs (seed 1, native)
+      {{"best", "the fast network and recipe over 8 epochs (the one-cycle schedule spans them all): about 99.4 %",
+        256, 8},
+       fast},
       {{"toy-binary", "Dense 10 relu → Dense 1 sigmoid on 2 features; Adam, binary CE"}, toy_binary},
   };
   return list;

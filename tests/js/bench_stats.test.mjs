@@ -102,11 +102,12 @@ test('bench.time_to_accuracy_rows', async () => {
   const milestones = parseMilestones(out);
   assert.deepEqual(milestones[1], { threshold: 0.99, seconds: 16.9, epoch: 0, batch: 232, accuracy: 0.9905 });
   const text = timeToAccuracyTable({ timeToAccuracy: [
-    { preset: 'fast', where: 'native ×2', batchSize: 256, milestones, epochsRun: 1, maxEpochs: 1, probeAccuracy: 0.9903 },
-    { preset: 'lenet', where: 'Chromium, wasm', batchSize: 32, milestones: milestones.slice(0, 1), epochsRun: 5, maxEpochs: 5, testAccuracy: 0.9895 },
+    { preset: 'fast', where: 'native ×2', batchSize: 256, milestones, epochsRun: 1, maxEpochs: 1, fitSeconds: 18.2, probeAccuracy: 0.9903 },
+    { preset: 'lenet', where: 'Chromium, wasm', batchSize: 32, milestones: milestones.slice(0, 1), epochsRun: 5, maxEpochs: 5, fitSeconds: 200, testAccuracy: 0.9895, thresholds: [0.98, 0.99, 0.994] },
     { preset: 'fast', where: 'Chromium, wasm pthreads', error: 'worker failed' }] });
-  assert.match(text, /\| fast +\| native ×2 +\| +256 \| 10\.5 s \(epoch 1, batch 145\) +\| 16\.9 s \(epoch 1, batch 232\) \| +1 of 1 \| 99\.03 %/);
-  assert.match(text, /lenet .* not reached .* 98\.95 %/);
+  assert.match(text, /\| fast +\| native ×2 +\| +256 \| 10\.5 s \(epoch 1, batch 145\) +\| 16\.9 s \(epoch 1, batch 232\) \| not reached +\| +1 of 1 \| +18 s \| 99\.03 %/);
+  assert.match(text, /lenet .* not reached .* not reached .* 200 s \| 98\.95 %/);
+  assert.match(text, /to 98 % .* to 99 % .* to 99\.4 %/, 'a column for every threshold asked');
   assert.match(text, /error: worker failed/);
   assert.deepEqual(schemaProblems({ schema: SCHEMA, startedAt: 'now', training: [], config: { onlyTimeToAccuracy: true },
     timeToAccuracy: [{ preset: 'fast', where: 'x' }] }), ['timeToAccuracy[0]: milestones or an error']);

@@ -91,6 +91,7 @@ export function startupTable(results) {
 }
 
 const milestoneCell = (t, threshold) => {
+  if (!(t.thresholds ?? [0.98, 0.99]).includes(threshold)) return '(not timed)';
   const m = t.milestones?.find((r) => r.threshold === threshold);
   return m ? `${fixed(m.seconds, 1)} s (epoch ${m.epoch + 1}, batch ${fixed(m.batch)})` : 'not reached';
 };

@@ -65,6 +65,9 @@ describe('trainer page, cross-origin isolated', () => {
 
     await button(page, 'Pause').click();
     await waitForPhase(page, 'paused', 5000);
+    // the worker holds at its next yield: batches already under way (and an epoch's end, with its
+    // validation and milestone probe, when the click lands in its last batches) still report
+    await page.waitForTimeout(500);
     const pausedAt = await batchCounter(page);
     await page.waitForTimeout(1000);
     assert.equal(await batchCounter(page), pausedAt, 'no batches while paused');

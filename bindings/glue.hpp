@@ -238,11 +238,11 @@ inline val presets_js() {
   return out;
 }
 
-// Every name the core accepts, so that the JavaScript library, the page and its layer editor read
-// the vocabulary from here instead of keeping copies (tests/js/library.test.mjs compares them).
 // Keras' label_smoothing of a cross-entropy, 0 for the losses without one
 inline double label_smoothing_of(const Loss& loss) { return loss.config().value("label_smoothing", 0.0); }
 
+// Every name the core accepts, so that the JavaScript library, the page and its layer editor read
+// the vocabulary from here instead of keeping copies (tests/js/library.test.mjs compares them).
 inline val registry_js() {
   val out = val::object();
   out.set("layers", array_js(layer_class_names()));

@@ -1,5 +1,6 @@
 #include "cli/args.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -52,6 +53,23 @@ float Args::get_number(const std::string& name, float fallback) const {
   if (used != text.size() || !(value > 0.0f) || !std::isfinite(value))
     throw std::invalid_argument("--" + name + " must be a positive number, got '" + text + "'");
   return value;
+}
+
+std::optional<std::vector<double>> numbers_from(const std::string& text, char separator) {
+  std::vector<double> out;
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t end = std::min(text.find(separator, start), text.size());
+    const std::string part = text.substr(start, end - start);
+    std::size_t used = 0;
+    try {
+      out.push_back(std::stod(part, &used));
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    if (used != part.size()) return std::nullopt;
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace neurite::cli

@@ -2,8 +2,10 @@
 // Command-line arguments: `neurite COMMAND --option value --flag ...`, checked against the options
 // each command accepts, so that a misspelt option is an error and not silently ignored.
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace neurite::cli {
 
@@ -21,5 +23,9 @@ class Args {
  private:
   std::map<std::string, std::string> values_;  // a flag maps to ""
 };
+
+// "0.98,0.99" with ',' -> {0.98, 0.99}; nullopt when a part is empty or not a number, for the
+// caller's own message.
+std::optional<std::vector<double>> numbers_from(const std::string& text, char separator);
 
 }  // namespace neurite::cli

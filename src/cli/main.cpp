@@ -1,7 +1,6 @@
 // neurite: train, evaluate, predict and summarise models from the command line.
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
@@ -55,23 +54,15 @@ class EpochPrinter final : public Callback {
 
 // "0.98,0.99" -> {0.98, 0.99}: accuracies in (0, 1]
 std::vector<double> thresholds_from(const std::string& text) {
-  std::vector<double> out;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    const std::size_t end = std::min(text.find(',', begin), text.size());
-    const std::string item = text.substr(begin, end - begin);
-    char* rest = nullptr;
-    const double value = std::strtod(item.c_str(), &rest);
-    if (item.empty() || *rest != '\0' || !(value > 0.0 && value <= 1.0))
-      throw std::invalid_argument("--milestones: expected accuracies in (0, 1] separated by commas, got '" + text + "'");
-    out.push_back(value);
-    begin = end + 1;
-  }
-  return out;
+  const auto numbers = numbers_from(text, ',');
+  if (!numbers || !std::all_of(numbers->begin(), numbers->end(), [](double v) { return v > 0.0 && v <= 1.0; }))
+    throw std::invalid_argument("--milestones: expected accuracies in (0, 1] separated by commas, got '" + text + "'");
+  return *numbers;
 }
 
-// Time to accuracy, probed 12 times an epoch unless told: probes test images 4,000-5,999 (half from MNIST's cleaner first 5,000, half
-// from its harder last 5,000, as the page does), or the whole test set when it is smaller.
+// Time to accuracy, probed 12 times an epoch unless told: on test images 4,000-5,999 (half from
+// MNIST's cleaner first 5,000, half from its harder last 5,000, as the page does), or on the whole
+// test set when it is smaller.
 std::unique_ptr<AccuracyMilestones> milestones_from_args(const Args& args, const LabelledSet& test, std::size_t batch_size,
                                                           std::size_t batches_per_epoch) {
   if (!args.has("milestones")) {
@@ -92,10 +83,10 @@ std::unique_ptr<AccuracyMilestones> milestones_from_args(const Args& args, const
   return milestones;
 }
 
-void print_milestones(const AccuracyMilestones& milestones, std::size_t probed) {
+void print_milestones(const AccuracyMilestones& milestones) {
   for (const auto& m : milestones.reached())
     std::printf("reached %.4g %% after %.1f s (epoch %zu, batch %zu): accuracy %.4f on %zu test images\n",
-                m.threshold * 100, m.seconds, m.epoch + 1, m.batch, m.accuracy, probed);
+                m.threshold * 100, m.seconds, m.epoch + 1, m.batch, m.accuracy, milestones.probed_samples());
 }
 
 int train(int argc, char** argv) {
@@ -123,7 +114,7 @@ int train(int argc, char** argv) {
     std::fprintf(stderr, "neurite: error: %s\n", e.what());
     status = 1;
   }
-  if (milestones) print_milestones(*milestones, data.test.x.size() >= 6000 ? 2000 : data.test.x.size());
+  if (milestones) print_milestones(*milestones);
   if (args.has("out")) {
     io::save_model(*model, args.get("out"));
     std::printf("saved %s/model.json\n", args.get("out").c_str());

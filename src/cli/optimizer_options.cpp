@@ -41,24 +41,10 @@ std::string schedule_class(const std::string& name) {
 nlohmann::json value_of(const std::string& key, const std::string& text) {
   if (text == "true") return true;
   if (text == "false") return false;
-  nlohmann::json list = nlohmann::json::array();
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find('/', start);
-    const std::string part = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(part, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (part.empty() || used != part.size())
-      throw std::invalid_argument("--lr-schedule: " + key + " must be a number, true/false or numbers separated by '/', got '" + text + "'");
-    list.push_back(v);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  const auto numbers = numbers_from(text, '/');
+  if (!numbers)
+    throw std::invalid_argument("--lr-schedule: " + key + " must be a number, true/false or numbers separated by '/', got '" + text + "'");
+  const nlohmann::json list = *numbers;
   return list.size() == 1 && key != "boundaries" && key != "values" ? list[0] : list;
 }
 

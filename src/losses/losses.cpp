@@ -68,7 +68,7 @@ class CategoricalCrossentropy : public Loss {
       throw std::invalid_argument(name() + ": targets have " + std::to_string(target.size()) +
                                   " values, predictions " + std::to_string(pred.size()));
     prepare_grad(grad, pred);
-    std::vector<float> smoothed(width);
+    std::vector<float> smoothed(smoothing_ > 0.0f ? width : 0);
     double total = 0.0;
     for (std::size_t r = 0; r < batch; ++r) {
       const float* t = target.data() + r * width;

@@ -120,6 +120,7 @@ class AccuracyMilestones final : public Callback {
   void on_epoch_end(std::size_t epoch, const Logs&, Sequential& model) override;
   const std::vector<Milestone>& reached() const { return reached_; }
   double last_accuracy() const { return last_accuracy_; }
+  std::size_t probed_samples() const { return x_.size(); }
   // stop training once every threshold is reached (the benchmark's time-to-accuracy runs)
   void stop_when_all_reached(bool stop) { stop_when_all_reached_ = stop; }
 

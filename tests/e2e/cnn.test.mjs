@@ -17,6 +17,19 @@ const colours = (page, label) => page.getByRole('img', { name: label, exact: tru
   return seen.size;
 });
 
+// Clicks Train and waits for the end: the wall time (data loading and testing included), the test
+// accuracy the page shows and the one it measured.
+async function trainToTheEnd(page) {
+  const started = Date.now();
+  await button(page, 'Train').click();
+  await waitForPhase(page, 'training', 60000);
+  await waitForPhase(page, 'done', 300000);
+  const seconds = (Date.now() - started) / 1000;
+  const accuracy = await testAccuracy(page);
+  const exact = await page.evaluate(() => document.querySelector('[data-trainer]').trainer.state.evaluation.accuracy);
+  return { seconds, accuracy, exact };
+}
+
 describe('convolutional networks in the page', () => {
   let env, page, problems;
 
@@ -37,13 +50,7 @@ describe('convolutional networks in the page', () => {
 
   test('one epoch of the cnn preset on the 60 000 MNIST images reaches 97.5 % on the test set', async () => {
     await chooseTraining(page, { preset: 'cnn', epochs: 1 });
-    const started = Date.now();
-    await button(page, 'Train').click();
-    await waitForPhase(page, 'training', 60000);
-    await waitForPhase(page, 'done', 300000);
-    const seconds = (Date.now() - started) / 1000;
-    const accuracy = await testAccuracy(page);
-    const exact = await page.evaluate(() => document.querySelector('[data-trainer]').trainer.state.evaluation.accuracy);
+    const { seconds, accuracy, exact } = await trainToTheEnd(page);
     const rate = (await page.locator('[data-ui="progress-text"]').textContent()).match(/[\d\s\u202f]+images\/s/)?.[0];
     console.log(`# cnn preset, 1 epoch of 60000 MNIST images in the threaded page: ${seconds.toFixed(1)} s with loading ` +
       `the data and testing, ${rate} while training; test accuracy ${accuracy} % (${(100 * exact).toFixed(2)} %)`);
@@ -135,13 +142,7 @@ describe('convolutional networks in the page', () => {
     assert.equal(await page.locator('[data-ui="batch-size"]').inputValue(), '256');
     assert.match(await page.locator('.layer-first').textContent(), /28×28×1 image, one channel/);
     await page.fill('[data-ui="train-limit"]', '');
-    const started = Date.now();
-    await button(page, 'Train').click();
-    await waitForPhase(page, 'training', 60000);
-    await waitForPhase(page, 'done', 300000);
-    const seconds = (Date.now() - started) / 1000;
-    const accuracy = await testAccuracy(page);
-    const exact = await page.evaluate(() => document.querySelector('[data-trainer]').trainer.state.evaluation.accuracy);
+    const { seconds, accuracy, exact } = await trainToTheEnd(page);
     const milestones = await page.locator('[data-ui="milestones"]').textContent();
     console.log(`# fast preset, 1 epoch in the threaded page: ${seconds.toFixed(1)} s with testing; ` +
       `test accuracy ${(100 * exact).toFixed(2)} %; ${milestones}`);

@@ -35,6 +35,7 @@ class RandomAffineLayer : public Layer {
   Shape build(const Shape& input_shape, Rng& rng) override;
   const Tensor& forward(const Tensor& x, bool training) override;
   const Tensor& backward(const Tensor& grad_out) override;
+  Rng* generator() override { return &rng_; }
 
  protected:
   explicit RandomAffineLayer(WarpOptions options) : options_(options) {}

@@ -16,6 +16,7 @@ class Dropout final : public Layer {
   const Tensor& forward(const Tensor& x, bool training) override;
   const Tensor& backward(const Tensor& grad_out) override;
   json config() const override { return {{"rate", rate_}, {"noise_shape", nullptr}, {"seed", nullptr}}; }
+  Rng* generator() override { return &rng_; }
 
  private:
   float rate_;

@@ -63,6 +63,9 @@ class Layer {
   virtual json config() const = 0;
   // The activation applied last in this layer, if any (the loss may fuse with it).
   virtual Activation* output_activation() { return nullptr; }
+  // The layer's own random generator (Dropout's masks, the augmentations' draws), if it has one:
+  // a training checkpoint saves its state so a resumed fit draws what an uninterrupted one would.
+  virtual Rng* generator() { return nullptr; }
 
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }

@@ -81,6 +81,15 @@ void ConfusionMatrix::add(const std::vector<std::size_t>& truth, const std::vect
   total_ += truth.size();
 }
 
+void ConfusionMatrix::set_counts(const std::vector<std::size_t>& counts) {
+  if (counts.size() != counts_.size())
+    throw std::invalid_argument("confusion matrix: " + std::to_string(counts.size()) + " counts for " +
+                                std::to_string(n_) + " classes");
+  counts_ = counts;
+  total_ = 0;
+  for (std::size_t c : counts_) total_ += c;
+}
+
 void ConfusionMatrix::reset() {
   std::fill(counts_.begin(), counts_.end(), 0);
   total_ = 0;

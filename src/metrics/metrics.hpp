@@ -29,6 +29,9 @@ class ConfusionMatrix {
   // Adds pairs element by element; checks every pair first, so a bad one leaves the counts unchanged.
   void add(const std::vector<std::size_t>& truth, const std::vector<std::size_t>& predicted);
   void reset();
+  // Every count, row-major [true class][predicted class]: what a training checkpoint keeps.
+  const std::vector<std::size_t>& counts() const { return counts_; }
+  void set_counts(const std::vector<std::size_t>& counts);  // std::invalid_argument on a wrong size
 
   std::size_t num_classes() const { return n_; }
   std::size_t count(std::size_t true_class, std::size_t predicted_class) const;

@@ -148,6 +148,54 @@ void AccuracyMilestones::probe(Sequential& model, std::size_t batches_done) {
   if (stop_when_all_reached_ && reached_.size() == thresholds_.size()) model.stop_training();
 }
 
+namespace {
+
+// ±infinity (nothing seen yet) has no JSON form: null stands for it.
+nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+double finite_or(const nlohmann::json& v, double otherwise) { return v.is_null() ? otherwise : v.get<double>(); }
+
+}  // namespace
+
+nlohmann::json EarlyStopping::state() const {
+  return {{"best", finite_or_null(best_)}, {"best_epoch", best_epoch_}, {"wait", wait_}};
+}
+
+void EarlyStopping::restore_state(const nlohmann::json& state) {
+  best_ = finite_or(state.at("best"), best_);
+  best_epoch_ = state.at("best_epoch").get<long>();
+  wait_ = state.at("wait").get<std::size_t>();
+}
+
+nlohmann::json ReduceLROnPlateau::state() const {
+  return {{"best", finite_or_null(best_)}, {"wait", wait_}, {"cooldown_left", cooldown_left_}};
+}
+
+void ReduceLROnPlateau::restore_state(const nlohmann::json& state) {
+  best_ = finite_or(state.at("best"), best_);
+  wait_ = state.at("wait").get<std::size_t>();
+  cooldown_left_ = state.at("cooldown_left").get<std::size_t>();
+}
+
+nlohmann::json AccuracyMilestones::state() const {
+  nlohmann::json reached = nlohmann::json::array();
+  for (const auto& m : reached_)
+    reached.push_back({{"threshold", m.threshold}, {"accuracy", m.accuracy}, {"seconds", m.seconds},
+                       {"epoch", m.epoch}, {"batch", m.batch}});
+  return {{"reached", reached}, {"seconds", seconds_now() - start_}, {"last_accuracy", last_accuracy_},
+          {"batches_in_epoch", batches_in_epoch_}, {"epoch", epoch_}};
+}
+
+void AccuracyMilestones::restore_state(const nlohmann::json& state) {
+  reached_.clear();
+  for (const auto& m : state.at("reached"))
+    reached_.push_back({m.at("threshold").get<double>(), m.at("accuracy").get<double>(), m.at("seconds").get<double>(),
+                        m.at("epoch").get<std::size_t>(), m.at("batch").get<std::size_t>()});
+  start_ = seconds_now() - state.at("seconds").get<double>();
+  last_accuracy_ = state.at("last_accuracy").get<double>();
+  batches_in_epoch_ = state.at("batches_in_epoch").get<std::size_t>();
+  epoch_ = state.at("epoch").get<std::size_t>();
+}
+
 std::unique_ptr<Callback> callback_from_json(const nlohmann::json& spec) {
   const auto class_name = required_field<std::string>(spec, "class_name", "callback");
   const nlohmann::json config = spec.contains("config") ? spec["config"] : nlohmann::json::object();

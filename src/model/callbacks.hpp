@@ -3,10 +3,9 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
-
-#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +28,10 @@ class Callback {
   virtual void on_train_end(Sequential&) {}
   // Whether this callback sets the optimizer's learning rate: fit then logs "learning_rate".
   virtual bool changes_learning_rate() const { return false; }
+  // What a training checkpoint keeps of this callback (null: nothing), and how a resumed fit takes
+  // it back after on_train_begin.
+  virtual nlohmann::json state() const { return nullptr; }
+  virtual void restore_state(const nlohmann::json& /*state*/) {}
 };
 
 // A callback from functions, for callers that need one or two hooks (the CLI, the bindings).
@@ -56,6 +59,9 @@ class EarlyStopping final : public Callback {
   // The epoch (from 0) training stopped after, or -1 if it ran to the end.
   long stopped_epoch() const { return stopped_epoch_; }
   long best_epoch() const { return best_epoch_; }
+  // the best value, its epoch and the wait (not the best epoch's weights: see the README's checkpoints)
+  nlohmann::json state() const override;
+  void restore_state(const nlohmann::json& state) override;
 
  private:
   bool improved(double value) const;
@@ -96,6 +102,8 @@ class ReduceLROnPlateau final : public Callback {
   void on_train_begin(Sequential&) override;
   void on_epoch_end(std::size_t epoch, const Logs& logs, Sequential& model) override;
   bool changes_learning_rate() const override { return true; }
+  nlohmann::json state() const override;
+  void restore_state(const nlohmann::json& state) override;
 
  private:
   Options options_;
@@ -123,6 +131,9 @@ class AccuracyMilestones final : public Callback {
   std::size_t probed_samples() const { return x_.size(); }
   // stop training once every threshold is reached (the benchmark's time-to-accuracy runs)
   void stop_when_all_reached(bool stop) { stop_when_all_reached_ = stop; }
+  // the milestones reached and the training time so far, which a resumed fit goes on counting from
+  nlohmann::json state() const override;
+  void restore_state(const nlohmann::json& state) override;
 
  private:
   void probe(Sequential& model, std::size_t batches_done);

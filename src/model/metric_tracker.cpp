@@ -38,6 +38,20 @@ void MetricTracker::reset() {
   samples_ = values_ = 0;
 }
 
+nlohmann::json MetricTracker::state() const {
+  return {{"loss_sum", loss_sum_}, {"abs_error_sum", abs_error_sum_}, {"sq_error_sum", sq_error_sum_},
+          {"samples", samples_}, {"values", values_}, {"confusion", confusion_.counts()}};
+}
+
+void MetricTracker::restore(const nlohmann::json& state) {
+  loss_sum_ = state.at("loss_sum").get<double>();
+  abs_error_sum_ = state.at("abs_error_sum").get<double>();
+  sq_error_sum_ = state.at("sq_error_sum").get<double>();
+  samples_ = state.at("samples").get<std::size_t>();
+  values_ = state.at("values").get<std::size_t>();
+  confusion_.set_counts(state.at("confusion").get<std::vector<std::size_t>>());
+}
+
 void MetricTracker::add(double loss, const Tensor& pred, const Tensor& target,
                         const std::vector<std::size_t>& predicted, const std::vector<std::size_t>& truth) {
   const std::size_t batch = pred.shape()[0];

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "metrics/metrics.hpp"
 #include "model/callbacks.hpp"
 #include "tensor.hpp"
@@ -22,6 +24,9 @@ class MetricTracker {
   static bool needs_classes(const std::string& metric);
 
   void reset();
+  // The running sums, for a checkpoint taken inside an epoch.
+  nlohmann::json state() const;
+  void restore(const nlohmann::json& state);
   // predicted/true classes may be empty when no class metric is compiled
   void add(double loss, const Tensor& pred, const Tensor& target, const std::vector<std::size_t>& predicted,
            const std::vector<std::size_t>& truth);

@@ -2,13 +2,24 @@
 // A fit that advances a few batches at a time. Sequential::fit runs one to the end; the browser
 // worker runs a few batches between two looks at its message queue, so pause and stop stay instant.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "model/metric_tracker.hpp"
 #include "model/sequential.hpp"
 
 namespace neurite {
+
+// A fit's whole state between two batches, except the weights (which model files save): with
+// both, a fit resumed in a new process trains on exactly as the interrupted one would have.
+struct TrainingCheckpoint {
+  nlohmann::json state;                // options, positions, generators, running sums, history, callbacks
+  OptimizerState optimizer;
+  std::vector<std::uint32_t> order;    // the samples' order in the epoch under way (or the last one)
+};
 
 class TrainingSession {
  public:
@@ -35,6 +46,13 @@ class TrainingSession {
   const std::vector<std::unique_ptr<Callback>>& owned_callbacks() const { return owned_; }
   std::size_t batches_per_epoch() const;
   std::size_t train_size() const { return train_x_.size(); }
+  std::size_t epoch() const { return epoch_; }
+
+  TrainingCheckpoint checkpoint() const;
+  // Continues a checkpointed fit in a session made with the same data, batch size and callbacks, on
+  // a model holding the checkpoint's weights; epochs may be more than the checkpoint's. Throws
+  // std::invalid_argument, naming what differs, for another fit's checkpoint.
+  void restore(const TrainingCheckpoint& checkpoint);
 
  private:
   void begin_epoch();

@@ -1,5 +1,6 @@
 #include "optimizers/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -100,6 +101,36 @@ void Optimizer::reset() {
   slots_.clear();
   iterations_ = 0;
   if (schedule_) learning_rate_ = static_cast<float>(schedule_->at(0));
+}
+
+OptimizerState Optimizer::state() const {
+  OptimizerState state{iterations_, learning_rate_, {}};
+  for (const auto& param_slots : slots_)
+    for (const auto& slot : param_slots) state.slots.insert(state.slots.end(), slot.begin(), slot.end());
+  return state;
+}
+
+void Optimizer::restore(const OptimizerState& state, const std::vector<Param>& params) {
+  std::size_t expected = 0;
+  for (const auto& p : params) expected += p.value->size() * slot_count();
+  if (!state.slots.empty() && state.slots.size() != expected)
+    throw std::invalid_argument("checkpoint: the optimizer's state holds " + std::to_string(state.slots.size()) +
+                                " values, this model's " + name() + " needs " + std::to_string(expected));
+  slots_.clear();
+  if (!state.slots.empty()) {
+    const float* from = state.slots.data();
+    for (const auto& p : params) {
+      auto& param_slots = slots_.emplace_back();
+      for (std::size_t k = 0; k < slot_count(); ++k) {
+        Tensor slot = xt::zeros<float>(p.value->shape());
+        std::copy(from, from + slot.size(), slot.begin());
+        from += slot.size();
+        param_slots.push_back(std::move(slot));
+      }
+    }
+  }
+  iterations_ = state.iterations;
+  learning_rate_ = state.learning_rate;
 }
 
 namespace {

@@ -23,6 +23,14 @@ struct OptimizerOptions {
   float global_clipnorm = 0.0f;  // all gradients scaled together to this joint L2 norm
 };
 
+// What a checkpoint keeps of an optimizer: its step count, its rate (a callback may have set it) and
+// every slot's values, parameter by parameter in the model's order (empty before the first step).
+struct OptimizerState {
+  std::size_t iterations = 0;
+  float learning_rate = 0.0f;
+  std::vector<float> slots;
+};
+
 class Optimizer {
  public:
   Optimizer(float learning_rate, OptimizerOptions options);
@@ -46,6 +54,10 @@ class Optimizer {
   LearningRateSchedule* schedule() { return schedule_.get(); }
   const OptimizerOptions& options() const { return options_; }
   std::size_t iterations() const { return iterations_; }
+
+  OptimizerState state() const;
+  // Throws std::invalid_argument when the slots do not fit these parameters (another model's state).
+  void restore(const OptimizerState& state, const std::vector<Param>& params);
 
  protected:
   virtual nlohmann::json variant_config() const = 0;

@@ -4,6 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -26,6 +29,19 @@ class Rng {
     std::uint64_t r;
     do r = next(); while (r >= limit);
     return static_cast<std::size_t>(r % range);
+  }
+
+  // The generator's whole state as the standard's text form, so a checkpoint resumes the sequence.
+  std::string state() const {
+    std::ostringstream out;
+    out << engine_;
+    return out.str();
+  }
+  void restore(const std::string& state) {
+    std::istringstream in(state);
+    std::mt19937 engine;
+    if (!(in >> engine)) throw std::invalid_argument("checkpoint: a random generator's state is not readable");
+    engine_ = engine;
   }
 
   template <class T>

@@ -70,6 +70,8 @@ EMSCRIPTEN_BINDINGS(neurite) {
       .function("finished", GUARD(&TrainingSession::finished))
       .function("batchesPerEpoch", GUARD(&TrainingSession::batches_per_epoch))
       .function("trainSize", GUARD(&TrainingSession::train_size))
-      .function("milestones", GUARD(&nb::session_milestones));
+      .function("milestones", GUARD(&nb::session_milestones))
+      .function("checkpoint", GUARD(&nb::session_checkpoint))
+      .function("restore", GUARD(&nb::session_restore));
   function("startSession", GUARD(&nb::start_session), allow_raw_pointers());
 }

@@ -121,10 +121,15 @@ Container tensor_from_js(const val& array, const Shape& full_shape, const std::s
   return t;
 }
 
+template <class T>
+std::vector<T> vector_from_js(const val& array, const std::string& what) {
+  std::vector<T> values(js_length(array, what));
+  copy_from_js(array, values.data(), values.size());
+  return values;
+}
+
 inline std::vector<std::uint8_t> bytes_from_js(const val& array, const std::string& what) {
-  std::vector<std::uint8_t> bytes(js_length(array, what));
-  copy_from_js(array, bytes.data(), bytes.size());
-  return bytes;
+  return vector_from_js<std::uint8_t>(array, what);
 }
 
 inline Shape shape_from_js(const val& array, const std::string& what) {
@@ -516,5 +521,31 @@ inline val run_session(TrainingSession& session, std::size_t max_batches) {
 }
 
 inline val session_history(const TrainingSession& session) { return history_js(session.history()); }
+
+// A checkpoint as plain JS values that IndexedDB can keep: {state: JSON text, iterations,
+// learningRate, slots: Float32Array, order: Uint32Array} (the weights travel as model files).
+inline val session_checkpoint(const TrainingSession& session) {
+  const TrainingCheckpoint c = session.checkpoint();
+  val out = val::object();
+  out.set("state", c.state.dump());
+  out.set("iterations", static_cast<double>(c.optimizer.iterations));
+  out.set("learningRate", c.optimizer.learning_rate);
+  out.set("slots", float32_copy(c.optimizer.slots.data(), c.optimizer.slots.size()));
+  out.set("order", val::global("Uint32Array").new_(emscripten::typed_memory_view(c.order.size(), c.order.data())));
+  return out;
+}
+
+inline void session_restore(TrainingSession& session, const val& checkpoint) {
+  if (checkpoint.typeOf().as<std::string>() != "object" || checkpoint.isNull()) throw std::invalid_argument("checkpoint: expected {state, iterations, learningRate, slots, order}");
+  TrainingCheckpoint c;
+  c.state = parse_json(checkpoint["state"].isString() ? checkpoint["state"].as<std::string>() : "", "checkpoint state");
+  const double iterations = checkpoint["iterations"].isNumber() ? checkpoint["iterations"].as<double>() : -1;
+  if (!(iterations >= 0)) throw std::invalid_argument("checkpoint: iterations must be a count ≥ 0");
+  c.optimizer.iterations = static_cast<std::size_t>(iterations);
+  c.optimizer.learning_rate = checkpoint["learningRate"].isNumber() ? checkpoint["learningRate"].as<float>() : 0.0f;
+  c.optimizer.slots = vector_from_js<float>(checkpoint["slots"], "checkpoint slots");
+  c.order = vector_from_js<std::uint32_t>(checkpoint["order"], "checkpoint order");
+  session.restore(c);
+}
 
 }  // namespace neurite::bindings

@@ -153,6 +153,12 @@ class Session {
   get trainSize() { return guard(() => this.handle.trainSize()); }
   // {reached: [{threshold, accuracy, seconds, epoch, batch}], last}: fit's `milestones` option
   milestones() { return guard(() => this.handle.milestones()); }
+  // The fit's state between two batches, for resuming it in another session (with the model's
+  // save()): {state: JSON text, iterations, learningRate, slots: Float32Array, order: Uint32Array}.
+  checkpoint() { return guard(() => this.handle.checkpoint()); }
+  // Continues a checkpointed fit. This session must be on the same data, batch size and callbacks,
+  // its model holding the checkpoint's weights; it throws, naming what differs, otherwise.
+  restore(checkpoint) { guard(() => this.handle.restore(checkpoint)); }
   // The next run() ends the epoch early, records it and reports finished.
   stop() { this.#model.stopTraining(); }
   dispose() {

@@ -190,6 +190,10 @@ export interface CustomCallbackArgs {
   onYield?(epoch: number, batch: number, logs: Logs): void | Promise<void>;
   /** When the validation accuracy first reaches one of fit's milestones thresholds. */
   onMilestone?(milestone: Milestone): void | Promise<void>;
+  /** fit's `checkpoint`: a checkpoint was written (its summary). */
+  onCheckpoint?(checkpoint: CheckpointSummary): void | Promise<void>;
+  /** fit's `checkpoint`: a write failed (storage full, private window); training goes on. */
+  onCheckpointError?(error: Error): void | Promise<void>;
   params?: CallbackParams;
 }
 export class Callback implements CustomCallbackArgs {
@@ -248,7 +252,31 @@ export interface ModelFitArgs {
   /** Probed every `every` batches on validationData's samples [offset, offset + samples); stop: end
    *  training once every threshold is reached (a time-to-accuracy run). */
   milestones?: { thresholds?: number[]; every?: number; offset?: number; samples?: number; stop?: boolean };
+  /** Keeps the fit in nn.checkpoints at each epoch's end and every `everySeconds` (30) inside one;
+   *  deleted when the fit ends, unless keep. */
+  checkpoint?: { id: string; everySeconds?: number; keep?: boolean; meta?: unknown | ((record: CheckpointSummary) => unknown) };
+  /** A checkpoint (or its id) to continue from: its weights, compile settings and fit options. */
+  resumeFrom?: string | Checkpoint;
 }
+export interface CheckpointSummary {
+  id: string; savedAt: number;
+  /** Where training resumes: epochs done, and batches done in the next one. */
+  epoch: number; batch: number; epochs: number; batchesPerEpoch: number;
+  options: { epochs: number; batchSize: number; shuffle: boolean; validationSplit: number };
+  history: Record<string, number[]>;
+  meta: unknown;
+}
+export interface Checkpoint extends CheckpointSummary {
+  modelJson: object; weights: ArrayBuffer;
+  session: { state: string; iterations: number; learningRate: number; slots: Float32Array; order: Uint32Array };
+}
+export const checkpoints: {
+  /** Newest first, without weights. */
+  list(): Promise<CheckpointSummary[]>;
+  load(id: string): Promise<Checkpoint>;
+  delete(id: string): Promise<void>;
+  save(checkpoint: Checkpoint): Promise<void>;
+};
 export class History {
   epoch: number[];
   history: Record<string, number[]>;

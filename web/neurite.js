@@ -23,6 +23,7 @@ export { layersFromSpec } from './lib/spec.js';
 export { train, losses, schedules } from './lib/train.js';
 export { callbacks, Callback, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler } from './lib/callbacks.js';
 export { datasets } from './lib/datasets.js';
+export { checkpoints } from './lib/checkpoints.js';
 export { Sequential, sequential, History } from './lib/model.js';
 export { Engine };
 

@@ -21,6 +21,7 @@ export function initialState() {
     alert: null,         // { text } shown in the alert region
     failed: null,        // what ended in the error phase: 'train', 'load-data', 'init' or 'crash'
     notice: null,        // { text } shown in the status line (not an error)
+    resumable: null,     // a training checkpoint the page offers to resume: { epoch, batch, epochs, savedAt, ... }
   };
 }
 
@@ -73,12 +74,15 @@ const reducers = {
     ...s, phase: Phase.READY, loading: null,
     data: { source: e.source, trainSize: e.trainSize, testSize: e.testSize, imageShape: e.imageShape, classes: e.classes },
   }),
-  'train-requested': (s) => ({ ...s, phase: Phase.TRAINING, training: null, evaluation: null, alert: null, notice: null }),
+  'train-requested': (s) => ({ ...s, phase: Phase.TRAINING, training: null, evaluation: null, alert: null, notice: null, resumable: null }),
+  'checkpoint-found': (s, e) => ({ ...s, resumable: e.checkpoint }),
+  'checkpoint-discarded': (s) => ({ ...s, resumable: null }),
   'train-started': (s, e) => ({
     ...s, phase: Phase.TRAINING, hasModel: true,
     training: {
       epochs: e.epochs, epoch: 0, batch: 0, batchesPerEpoch: e.batchesPerEpoch, trainSize: e.trainSize,
       done: 0, activeMs: 0, resumedAt: e.now, logs: null, stopping: false, milestones: [], learningRate: null,
+      ...e.resumed,  // from a checkpoint: { epoch, batch, done, activeMs, logs }
     },
   }),
   'train-progress': (s, e) => withTraining(s, {

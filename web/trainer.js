@@ -4,7 +4,7 @@
 // Clicks become state-machine events (state.js); the ui/ modules render the state.
 import * as nn from './neurite.js';
 import { checkSettings, optimizerConfig, recipeLoss } from './settings.js';
-import { initialState, isTraining, isReadyToTrain, next } from './state.js';
+import { activeMs, initialState, isTraining, isReadyToTrain, next } from './state.js';
 import { createStorage } from './storage.js';
 import { createBanner } from './ui/banner.js';
 import { createCharts } from './ui/charts.js';
@@ -19,6 +19,7 @@ const GALLERY_SIZE = 40;          // misclassified test images shown
 const MILESTONES = [0.98, 0.99];  // validation accuracies whose first crossing the page reports
 const MAX_RESTARTS = 3;           // engine restarts within RESTART_WINDOW_MS; past that, reload
 const RESTART_WINDOW_MS = 30000;
+const CHECKPOINT_SECONDS = 20;    // inside an epoch, a checkpoint at most this often (and at every epoch's end)
 let trainers = 0;
 
 // [h, w] images, or [h, w, 1]: one channel, as a Keras Conv2D wants them (x[..., None])
@@ -30,11 +31,12 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
   root.classList.add('trainer');
   const engine = new nn.Engine();
   const storage = createStorage(storageKey);
+  const checkpointId = `trainer:${storageKey}`;
   let state = initialState();
   let registry = null;
   let data = null;             // {source, xTrain, yTrain, xTest, yTest, testPixels?}
   let model = null;            // the library's model that predictions and saves use
-  let pendingTrain = false;    // Train was pressed before the data was there: train once it is
+  let pendingTrain = false;    // Train was pressed before the data was there: train once it is (a checkpoint: resume it)
   let dataStale = true;        // the data choice changed since the last load
   let saving = Promise.resolve(null); // the latest write of the model to IndexedDB (its savedAt)
   let pause = null;            // {promise, resume} while paused
@@ -56,6 +58,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     onLoadData: () => loadData(), onTrain,
     onSave: () => saveToFiles().catch((e) => alertUser(`The model could not be saved: ${e.message}`)),
     onPause: pauseTraining, onResume: resumeTraining, onStop: stopTraining,
+    onResumeCheckpoint: () => resumeCheckpoint(), onDiscardCheckpoint: () => discardCheckpoint(),
     onLoadModelFiles: (files) => loadModelFiles(files),
     onDatasetChange: () => { dataStale = true; },
     onModelChange: () => previewModel(),
@@ -73,6 +76,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       dispatch({ type: 'engine-ready', threaded: info.threaded, cores: info.cores, note: info.note, presets });
       controls.setPresets(presets);
       if (!(await restoreModel())) previewModel(0);
+      await offerCheckpoint();
     } catch (err) {
       dispatch({ type: 'error', during: 'init', message: err.message });
     }
@@ -110,7 +114,11 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       dataStale = false;
       dispatch({ type: 'data-loaded', source: request.source, trainSize: parts.xTrain.shape[0], testSize: parts.xTest.shape[0],
         imageShape: [h, w], classes: 10 });
-      if (pendingTrain) { pendingTrain = false; startTraining(); }
+      if (pendingTrain) {
+        const resume = pendingTrain === true ? null : pendingTrain;
+        pendingTrain = false;
+        startTraining(resume);
+      }
     } catch (err) {
       pendingTrain = false;
       fail('load-data')(err);
@@ -239,9 +247,11 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
 
   // ---------- training ----------
 
+  // Everything a training is made from (kept in its checkpoints, so a resumed one is the same)
   function settings(imageShape) {
     const s = checkSettings({ ...controls.settings(), optimizers: registry?.optimizers ?? ['adam', 'sgd', 'rmsprop'] });
-    return { ...s, topology: topologyOf(controls.modelChoice(imageShape)) };
+    return { ...s, topology: topologyOf(controls.modelChoice(imageShape)), recipe: controls.recipe(),
+      recipeOptimizer: controls.recipeOptimizer() };
   }
 
   function onTrain() {
@@ -259,23 +269,26 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     startTraining();
   }
 
-  async function startTraining() {
+  // A new training, or (resume: a checkpoint) the rest of an interrupted one, with its settings.
+  async function startTraining(resume = null) {
     let s;
     try {
-      s = settings(state.data.imageShape);
+      s = resume ? resume.meta.settings : settings(state.data.imageShape);
     } catch (err) {
       alertUser(`Please check the settings: ${err.message}.`);
       return;
     }
+    const modelName = resume ? resume.meta.model : controls.modelChoice(state.data.imageShape).preset ?? 'custom layers';
     pause = null;
     dispatch({ type: 'train-requested' });
-    charts.reset(s.epochs);
+    if (resume) charts.restore(resume.meta.charts); else charts.reset(s.epochs);
     const m = nn.Sequential.fromTopology(s.topology, { engine, seed: s.seed });
     const limit = s.trainLimit && s.trainLimit < data.xTrain.shape[0] ? s.trainLimit : null;
     const trainSize = Math.floor((limit ?? data.xTrain.shape[0]) * (1 - s.validationSplit));
     const steps = s.epochs * Math.ceil(trainSize / s.batchSize);
-    m.compile({ optimizer: optimizerConfig(s, { steps, recipe: controls.recipeOptimizer() }),
-      loss: recipeLoss(controls.recipe(), s.topology) ?? undefined, metrics: ['accuracy'] });
+    m.compile({ optimizer: optimizerConfig(s, { steps, recipe: s.recipeOptimizer }),
+      loss: recipeLoss(s.recipe, s.topology) ?? undefined, metrics: ['accuracy'] });
+    let checkpointTrouble = false;
     try {
       await m.ready();
       adopt(m);
@@ -288,13 +301,19 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       const milestones = s.validation === 'test'
         ? { thresholds: MILESTONES, every: Math.max(10, Math.round(steps / s.epochs / 8)), ...MILESTONE_PROBE } : undefined;
       const early = s.earlyStopping ? [nn.callbacks.earlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true })] : [];
+      // what the page needs to show and continue this training after a reload
+      const meta = () => ({ settings: s, source: data.source, model: modelName, charts: charts.snapshot(),
+        activeMs: activeMs(state.training, performance.now()), logs: state.training?.logs ?? null });
       const history = await m.fit(limit ? x.slice(0, limit) : x, limit ? y.slice(0, limit) : y, {
         epochs: s.epochs, batchSize: s.batchSize, shuffle: true, ...validation, milestones,
+        resumeFrom: resume ?? undefined, checkpoint: { id: checkpointId, everySeconds: CHECKPOINT_SECONDS, meta },
         callbacks: [...early, {
           onTrainBegin() {
             stepsPerEpoch = this.params.steps;
-            charts.reset(s.epochs);
-            dispatch({ type: 'train-started', epochs: s.epochs, batchesPerEpoch: this.params.steps, trainSize: this.params.samples });
+            if (!resume) charts.reset(s.epochs);
+            const resumed = resume && { epoch: resume.epoch, batch: resume.batch, done: resume.epoch * stepsPerEpoch + resume.batch,
+              activeMs: resume.meta.activeMs ?? 0, logs: resume.meta.logs };
+            dispatch({ type: 'train-started', epochs: s.epochs, batchesPerEpoch: this.params.steps, trainSize: this.params.samples, resumed });
           },
           onYield(epoch, batch, logs) {
             charts.addBatch(epoch + batch / stepsPerEpoch, logs.loss, logs.accuracy);
@@ -309,6 +328,11 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
             predictor.refresh();
           },
           onMilestone(milestone) { dispatch({ type: 'milestone', milestone }); },
+          onCheckpointError(err) {
+            if (checkpointTrouble) return;  // said once; training goes on either way
+            checkpointTrouble = true;
+            alertUser(`Training goes on, but ${err.message}: a reload now would lose this training.`);
+          },
         }],
       });
       pause = null;
@@ -321,6 +345,38 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       fail('train')(err);
       predictor.refresh();
     }
+  }
+
+  // An interrupted training kept in this browser (a reload, a crash, a closed tab): offered to resume.
+  async function offerCheckpoint() {
+    const found = (await nn.checkpoints.list().catch(() => [])).find((c) => c.id === checkpointId);
+    if (!found?.meta?.settings) return;
+    const { epoch, batch, epochs, savedAt, meta: { source, model: name } } = found;
+    dispatch({ type: 'checkpoint-found', checkpoint: { epoch, batch, epochs, savedAt, source, model: name } });
+  }
+
+  async function resumeCheckpoint() {
+    let record;
+    try {
+      record = await nn.checkpoints.load(checkpointId);
+    } catch (err) {
+      dispatch({ type: 'checkpoint-discarded' });
+      alertUser(`The interrupted training could not be read back: ${err.message}`);
+      return;
+    }
+    controls.chooseDataset(record.meta.source);
+    controls.showSettings(record.meta.settings, record.meta.model);
+    if (!data || dataStale || state.data?.source !== record.meta.source) {
+      pendingTrain = record;
+      loadData();
+      return;
+    }
+    startTraining(record);
+  }
+
+  async function discardCheckpoint() {
+    dispatch({ type: 'checkpoint-discarded' });
+    await nn.checkpoints.delete(checkpointId).catch(() => {});
   }
 
   function pauseTraining() {

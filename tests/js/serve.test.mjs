@@ -64,3 +64,23 @@ test('serve.no_escape_from_the_served_folders', async () => {
     assert.ok(status === 404 || body !== repoPackage, `${raw} served the repository's package.json`);
   }
 });
+
+// The CSP's script-src has no 'unsafe-eval': any eval or Function constructor in what the page
+// loads would fail in the browser (and would be a way to run strings as code).
+test('serve.dist_has_no_eval_or_function_constructor', () => {
+  const dist = new URL('../../dist/', import.meta.url);
+  const offenders = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const at = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
+      if (entry.isDirectory()) walk(at);
+      else if (/\.(m?js)$/.test(entry.name)) {
+        const text = fs.readFileSync(at, 'utf8');
+        for (const m of text.matchAll(/\beval\s*\(|\bnew\s+Function\s*\(|[^.\w]Function\s*\(/g)) offenders.push(`${at.pathname}: ${m[0]}`);
+      }
+    }
+  };
+  walk(dist);
+  assert.ok(fs.readdirSync(new URL('wasm/', dist)).some((f) => f.endsWith('.mjs')), 'dist/ is built');
+  assert.deepEqual(offenders, []);
+});

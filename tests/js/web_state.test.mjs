@@ -157,3 +157,23 @@ test('training_view.milestones_say_when_each_accuracy_was_first_reached', () => 
     { type: 'milestone', milestone: { threshold: 0.98 } });
   assert.deepEqual(s.training?.milestones, [{ threshold: 0.98 }]);
 });
+
+test('state.checkpoint_offer_and_a_resumed_training', () => {
+  const offered = run([
+    { type: 'engine-ready', threaded: true, cores: 2, presets: [] },
+    { type: 'checkpoint-found', checkpoint: { epoch: 2, batch: 0, epochs: 4, savedAt: 1, source: 'mnist', model: 'lenet' } },
+  ]);
+  assert.equal(offered.resumable.epoch, 2);
+  assert.equal(run([{ type: 'checkpoint-discarded' }], offered).resumable, null);
+  // resuming: the counters (and so the ETA) go on from the checkpoint, and the offer goes away
+  const resumed = run([
+    { type: 'data-loaded', source: 'mnist', trainSize: 60000, testSize: 10000, imageShape: [28, 28], classes: 10 },
+    { type: 'train-requested' },
+    { type: 'train-started', epochs: 4, batchesPerEpoch: 100, trainSize: 3200, now: 0,
+      resumed: { epoch: 2, batch: 0, done: 200, activeMs: 4000, logs: { loss: 0.1 } } },
+  ], offered);
+  assert.equal(resumed.resumable, null);
+  assert.equal(resumed.training.done, 200);
+  assert.deepEqual(resumed.training.logs, { loss: 0.1 });
+  assert.equal(eta(resumed.training, 0), 4000, '200 batches took 4 s, 200 to go');
+});

@@ -1,13 +1,14 @@
 // Training callbacks as TF.js has them: an object of onTrainBegin / onEpochBegin / onBatchBegin /
 // onBatchEnd / onEpochEnd / onYield / onTrainEnd functions (or an array of them); each may return a
-// promise, and training waits for it, as in TF.js. Neurite adds onMilestone (fit's `milestones`).
+// promise, and training waits for it, as in TF.js. Neurite adds onMilestone (fit's `milestones`) and
+// onCheckpoint / onCheckpointError (fit's `checkpoint`).
 // nn.callbacks.earlyStopping and reduceLROnPlateau run in the core, inside the worker, on the
 // epoch's own logs (so restoreBestWeights needs no weight copies here); learningRateScheduler
 // calls its function here between epochs.
 import { snakeCase } from './names.js';
 
 const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield',
-  'onMilestone'];
+  'onMilestone', 'onCheckpoint', 'onCheckpointError'];
 
 export class Callback {
   setModel(model) { this.model = model; }

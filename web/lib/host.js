@@ -229,6 +229,22 @@ export function createHost(env) {
     return { result: weights, transfer: weights.map((w) => w.values.buffer) };
   }
 
+  // A checkpoint's model files in place of a model with the same layers (its weights, optimizer and loss).
+  function restoreModel(msg) {
+    const now = modelOf(msg.model);
+    const saved = api.loadModel(msg.modelJson, new Uint8Array(msg.weights), 0);
+    const shape = (model) => model.layers().map((l) => `${l.className} ${JSON.stringify(l.outputShape)} ${l.params}`);
+    const [a, b] = [shape(now), shape(saved)];
+    const differs = a.findIndex((line, i) => line !== b[i]);
+    if (differs >= 0 || a.length !== b.length) {
+      saved.dispose();
+      const at = differs >= 0 ? differs : Math.min(a.length, b.length);
+      throw new Error(`resumeFrom: the checkpoint's model differs from this one at layer ${at + 1} ` +
+        `(${b[at] ?? 'none'} there, ${a[at] ?? 'none'} here)`);
+    }
+    return adopt(msg.model, saved);
+  }
+
   function save(msg) {
     const { modelJson, weights } = modelOf(msg.model).save();
     const copy = weights instanceof ArrayBuffer ? weights : weights.slice().buffer;
@@ -252,23 +268,36 @@ export function createHost(env) {
     const session = withSamples([msg.x, msg.y, ...(msg.validation ?? [])], (x, y, vx, vy) =>
       m.fit(api.pair(x, y), { epochs, batchSize, shuffle, validationSplit, validation: vx ? api.pair(vx, vy) : null,
         callbacks, milestones, logLearningRate }));
+    let resumedAt = null;
+    if (msg.resume) {
+      try {
+        session.restore(msg.resume);
+      } catch (err) {
+        session.dispose();
+        throw err;
+      }
+      const { epoch, batch } = JSON.parse(msg.resume.state);
+      resumedAt = { epoch, batch };
+    }
+    const position = resumedAt ? resumedAt.epoch * session.batchesPerEpoch + resumedAt.batch : 0;
     const fit = {
-      id: msg.fit, session, reply, listen: msg.listen, epochs, batchSize,
+      id: msg.fit, session, model: m, reply, listen: msg.listen, epochs, batchSize,
       acks: 0,            // events sent that the caller must answer before training goes on
       yields: 0,          // yields not answered yet: one may be outstanding
-      position: 0, perBatchMs: 1, prevLogs: null,
+      position, perBatchMs: 1, prevLogs: null,
       betweenEpochs: true,  // no epoch in progress: a stop now ends the fit without starting one
       stopRequested: false,
-      lastYield: performance.now(), atYield: { epoch: 0, batch: 0, sums: {} },
+      lastYield: performance.now(), lastCheckpoint: performance.now(),
+      atYield: { epoch: resumedAt?.epoch ?? 0, batch: resumedAt?.batch ?? 0, sums: {} },
     };
     fits.set(fit.id, fit);
-    event(fit, FitEvent.BEGIN, { epochs, batchesPerEpoch: session.batchesPerEpoch, trainSize: session.trainSize });
+    event(fit, FitEvent.BEGIN, { epochs, batchesPerEpoch: session.batchesPerEpoch, trainSize: session.trainSize, resumedAt });
     // callbacks of the first batch or epoch run before it does
     if (fit.listen.batch || fit.listen.epoch) fit.acks = 1;
     else env.schedule(() => slice(fit));
   }
 
-  const event = (fit, type, payload) => env.post({ event: type, fit: fit.id, ...payload });
+  const event = (fit, type, payload, transfer = []) => env.post({ event: type, fit: fit.id, ...payload }, transfer);
   const blocked = (fit) => fit.acks > 0 || fit.yields > 1;
 
   function batchesPerCall(fit) {
@@ -316,6 +345,20 @@ export function createHost(env) {
       event(fit, FitEvent.EPOCH_END, { epoch: p.epoch, logs: { ...p.logs }, milestones: fit.session.milestones() });
       if (fit.listen.epoch) fit.acks++;
     }
+    const due = p.epochEnded || (fit.listen.checkpointMs != null && performance.now() - fit.lastCheckpoint >= fit.listen.checkpointMs);
+    if (fit.listen.checkpoint && due && !p.finished && done > 0) checkpoint(fit, p);
+  }
+
+  // The model files and the session's state, sent to the caller to keep (IndexedDB): a copy of a
+  // few megabytes, taken between two batches.
+  function checkpoint(fit, p) {
+    const { modelJson, weights } = fit.model.save();
+    const bytes = weights instanceof ArrayBuffer ? weights : weights.slice().buffer;
+    const session = fit.session.checkpoint();
+    const epoch = p.epochEnded ? p.epoch + 1 : p.epoch, batch = p.epochEnded ? 0 : p.batch;
+    event(fit, FitEvent.CHECKPOINT, { epoch, batch, history: fit.session.history(), modelJson, weights: bytes, session },
+      [bytes, session.slots.buffer, session.order.buffer]);
+    fit.lastCheckpoint = performance.now();
   }
 
   // Progress carries the mean of each metric over the batches since the last yield (the running
@@ -387,6 +430,7 @@ export function createHost(env) {
     [Request.TOY_DATASET]: toyDataset,
     [Request.MODEL_CREATE]: (m) => adopt(m.model, api.createModel({ topology: m.topology, seed: m.seed })),
     [Request.MODEL_LOAD]: (m) => adopt(m.model, api.loadModel(m.modelJson, new Uint8Array(m.weights), m.seed)),
+    [Request.MODEL_RESTORE]: restoreModel,
     [Request.MODEL_COMPILE]: compile,
     [Request.MODEL_EVALUATE]: evaluate,
     [Request.MODEL_PREDICT]: predict,

@@ -2,29 +2,13 @@
 // weights file) through TF.js' URL schemes: indexeddb://name, downloads://name, file://dir (Node),
 // an http(s) or relative URL of a model.json, the File objects of an <input type="file">, or a
 // TF.js IOHandler ({ save(artifacts) } / { load() }).
-const DB = 'neurite-models';
-const STORE = 'models';
+import { idbStore } from './idb.js';
+
+const models = idbStore('neurite-models', 'models');
 
 function scheme(url) {
   const m = /^([a-z]+):\/\/(.*)$/.exec(url);
   return m ? { scheme: m[1], path: m[2] } : { scheme: null, path: url };
-}
-
-function idb(mode, action) {
-  if (typeof indexedDB === 'undefined') return Promise.reject(new Error('indexeddb://: IndexedDB is not available here'));
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(DB, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const tx = db.transaction(STORE, mode);
-      const req = action(tx.objectStore(STORE));
-      tx.oncomplete = () => { db.close(); resolve(req.result); };
-      tx.onerror = () => { db.close(); reject(tx.error); };
-      tx.onabort = () => { db.close(); reject(tx.error ?? new Error('IndexedDB transaction aborted')); };
-    };
-  });
 }
 
 // The manifest pointed at one weights file of this name
@@ -74,7 +58,7 @@ export async function saveArtifacts(artifacts, destination) {
   if (typeof destination !== 'string') throw new TypeError('save: give a URL (indexeddb://name, downloads://name, file://dir) or an IOHandler');
   const { scheme: kind, path } = scheme(destination);
   if (kind === 'indexeddb') {
-    await idb('readwrite', (s) => s.put({ modelJson, weights, dateSaved: Date.now() }, path));
+    await models.put(path, { modelJson, weights, dateSaved: Date.now() });
   } else if (kind === 'downloads') {
     if (typeof document === 'undefined') throw new Error('save: downloads:// needs a page; in a Worker or in Node use indexeddb:// or file://dir');
     const name = path || 'model';
@@ -156,7 +140,7 @@ export async function loadArtifacts(source) {
   if (typeof source !== 'string') throw new TypeError('loadModel: give a URL, indexeddb://name, file://path, the File objects of an <input>, or an IOHandler');
   const { scheme: kind, path } = scheme(source);
   if (kind === 'indexeddb') {
-    const record = await idb('readonly', (s) => s.get(path));
+    const record = await models.get(path);
     if (!record) throw new Error(`indexeddb://${path}: no model is saved under that name`);
     return { modelJson: record.modelJson, weights: record.weights };
   }
@@ -167,7 +151,7 @@ export async function loadArtifacts(source) {
 
 // TF.js' tf.io.listModels / removeModel for indexeddb://
 export async function listModels() {
-  const keys = await idb('readonly', (s) => s.getAllKeys());
+  const keys = await models.keys();
   const out = {};
   for (const key of keys) out[`indexeddb://${key}`] = {};
   return out;
@@ -175,5 +159,5 @@ export async function listModels() {
 export function removeModel(url) {
   const { scheme: kind, path } = scheme(url);
   if (kind !== 'indexeddb') return Promise.reject(new Error(`removeModel: only indexeddb:// models can be removed, not '${url}'`));
-  return idb('readwrite', (s) => s.delete(path));
+  return models.delete(path);
 }

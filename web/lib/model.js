@@ -5,6 +5,7 @@ import { Request, FitEvent } from './protocol.js';
 import { defaultEngine } from './engine.js';
 import { Layer, layerFromConfig } from './layers.js';
 import { CallbackList } from './callbacks.js';
+import { checkpoints, checkpointWriter } from './checkpoints.js';
 import { lossConfig, optimizerConfig } from './train.js';
 import { METRIC_ALIASES } from './names.js';
 import { Tensor, futureTensor, tensor } from './tensor.js';
@@ -157,29 +158,58 @@ export class Sequential {
   // accuracy on (samples [offset, offset + samples) of) validationData first reaches each threshold; callbacks'
   // onMilestone({threshold, accuracy, seconds, epoch, batch}) hears of each, and History.milestones
   // lists them; with stop: true training ends once all are reached.
-  async fit(x, y, { epochs = 1, batchSize = 32, validationData, validationSplit = 0, shuffle = true, callbacks,
-    yieldEvery = 'auto', initialEpoch, milestones } = {}) {
+  // checkpoint (Neurite's, as Keras' BackupAndRestore): {id, everySeconds = 30, meta, keep = false}
+  // keeps the fit in nn.checkpoints at every epoch's end and every `everySeconds` inside one (meta:
+  // an object, or a function of the record, stored with it); callbacks' onCheckpoint(summary) and
+  // onCheckpointError(error) hear of each write. A fit that ends (or is stopped) deletes its
+  // checkpoint unless keep; one that fails keeps it. resumeFrom: a checkpoint (or its id) to continue:
+  // the model takes its weights and compile settings, the options it was started with apply unless
+  // given here (epochs may grow), and training goes on from the batch it was saved after.
+  async fit(x, y, args = {}) {
     if (this.#fit) throw new Error('fit: this model is already training');
-    positiveInteger('fit: epochs', epochs);
-    positiveInteger('fit: batchSize', batchSize);
-    if (initialEpoch) throw new Error('fit: initialEpoch is not supported yet');
-    if (!(validationSplit >= 0 && validationSplit < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
-    if (validationData && !(Array.isArray(validationData) && validationData.length === 2))
-      throw new TypeError('fit: validationData must be [xVal, yVal]');
-    if (!this.#compiled && !this.compiled && !this.#artifacts) throw new Error('fit: compile the model first');
-    const list = new CallbackList(callbacks, this, { epochs, batchSize, samples: x?.shape?.[0] });
-    const fit = { id: null, chain: Promise.resolve(), failed: null, batchSize, epochs, steps: 0 };
+    const fit = { id: null, chain: Promise.resolve(), failed: null, steps: 0, writer: null };
     this.#fit = fit;  // before any await: a second fit() meanwhile is refused
     this.#stopTraining = false;
     try {
-      return await this.#runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery, milestones });
+      const resume = typeof args.resumeFrom === 'string' ? await checkpoints.load(args.resumeFrom) : args.resumeFrom ?? null;
+      const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+      // a resumed fit goes on keeping its checkpoint under the same id
+      const resumedCheckpoint = resume ? { id: resume.id, everySeconds: resume.options.everySeconds, meta: resume.meta } : undefined;
+      delete given.resumeFrom;
+      const { epochs = 1, batchSize = 32, validationData, validationSplit = 0, shuffle = true, callbacks,
+        yieldEvery = 'auto', initialEpoch, milestones, checkpoint = resumedCheckpoint } = { ...resume?.options, ...given };
+      positiveInteger('fit: epochs', epochs);
+      positiveInteger('fit: batchSize', batchSize);
+      if (initialEpoch) throw new Error('fit: initialEpoch is not supported (resume a checkpoint with resumeFrom)');
+      if (!(validationSplit >= 0 && validationSplit < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
+      if (validationData && !(Array.isArray(validationData) && validationData.length === 2))
+        throw new TypeError('fit: validationData must be [xVal, yVal]');
+      if (!this.#compiled && !this.compiled && !this.#artifacts && !resume) throw new Error('fit: compile the model first');
+      if (checkpoint && !(typeof checkpoint.id === 'string' && checkpoint.id))
+        throw new TypeError('fit: checkpoint needs an id (a name to keep it under)');
+      const list = new CallbackList(callbacks, this, { epochs, batchSize, samples: x?.shape?.[0] });
+      Object.assign(fit, { batchSize, epochs });
+      if (checkpoint) {
+        fit.writer = checkpointWriter({ id: checkpoint.id, meta: checkpoint.meta,
+          onSaved: (summary) => list.call('onCheckpoint', summary),
+          onError: list.has('onCheckpointError') ? (err) => list.call('onCheckpointError', err) : null });
+      }
+      const history = await this.#runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle,
+        yieldEvery, milestones, checkpoint, resume });
+      await fit.writer?.settled();
+      if (checkpoint && !checkpoint.keep) await fit.writer.discard().catch(() => {});
+      return history;
+    } catch (err) {
+      await fit.writer?.settled();
+      throw err;
     } finally {
       if (fit.id != null) this.#engine.unlisten(fit.id);
       this.#fit = null;
     }
   }
 
-  async #runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery, milestones }) {
+  async #runFit(fit, list, x, y, { epochs, batchSize, validationData, validationSplit, shuffle, yieldEvery, milestones,
+    checkpoint, resume }) {
     const wires = await Promise.all([this.#wire(x, 'fit: x'), this.#wire(y, 'fit: y'),
       ...(validationData ?? []).map((t, i) => this.#wire(t, `fit: validationData[${i}]`))]);
     const yieldMs = yieldEvery === 'auto' ? 1000 / 30 : yieldEvery === 'never' ? null : yieldEvery === 'batch' ? 0 : yieldEvery;
@@ -187,16 +217,29 @@ export class Sequential {
       batch: list.has('onBatchBegin') || list.has('onBatchEnd'),
       epoch: list.has('onEpochBegin') || list.has('onEpochEnd'),
       yieldMs: list.has('onYield') || list.has('onMilestone') ? yieldMs : null,
+      checkpoint: Boolean(checkpoint),
+      checkpointMs: checkpoint ? (checkpoint.everySeconds ?? 30) * 1000 : null,
     };
     if (milestones && !validationData) throw new Error('fit: milestones are measured on validationData: give it');
     fit.milestonesSeen = 0;
     const id = await this.#id();
+    if (resume) this.#learn(await this.#engine.request(Request.MODEL_RESTORE, { model: id, modelJson: resume.modelJson, weights: resume.weights }));
+    const options = { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit };
+    const saved = { ...options, everySeconds: listen.checkpointMs / 1000 };
     fit.id = this.#engine.newId();
-    this.#engine.listen(fit.id, (event) => { fit.chain = fit.chain.then(() => this.#onFitEvent(fit, list, event, listen)); });
+    this.#engine.listen(fit.id, (event) => {
+      if (event.event === FitEvent.BEGIN) fit.steps = event.batchesPerEpoch;
+      if (event.event === FitEvent.CHECKPOINT) {
+        const { event: _, fit: __, ...record } = event;
+        fit.writer.add({ ...record, epochs, batchesPerEpoch: fit.steps, options: saved });
+        return;
+      }
+      fit.chain = fit.chain.then(() => this.#onFitEvent(fit, list, event, listen));
+    });
     const { history, milestones: reached } = await this.#engine.request(Request.MODEL_FIT, {
       model: id, fit: fit.id, x: wires[0], y: wires[1], validation: validationData ? wires.slice(2) : null,
-      options: { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit, callbacks: list.core(),
-        milestones: milestones ?? null, logLearningRate: list.setsLearningRate }, listen,
+      options: { ...options, callbacks: list.core(), milestones: milestones ?? null, logLearningRate: list.setsLearningRate },
+      listen, resume: resume?.session ?? null,
     });
     await fit.chain;
     if (fit.failed) throw fit.failed;
@@ -230,8 +273,9 @@ export class Sequential {
       // TF.js' params: what the callbacks see as this.params
       list.setParams({ epochs: event.epochs, batchSize: fit.batchSize, samples: event.trainSize, steps: event.batchesPerEpoch });
       await list.call('onTrainBegin', {});
-      if (!this.stopTraining) await list.call('onEpochBegin', 0, {});
-      if (!this.stopTraining) await list.call('onBatchBegin', 0, {});
+      const { epoch = 0, batch = 0 } = event.resumedAt ?? {};
+      if (!this.stopTraining && batch === 0) await list.call('onEpochBegin', epoch, {});
+      if (!this.stopTraining) await list.call('onBatchBegin', batch, {});
     } else if (event.event === FitEvent.YIELD) {
       await list.call('onYield', event.epoch, event.batch, event.logs);
     } else if (event.event === FitEvent.BATCH_END) {

@@ -87,6 +87,14 @@ function createChart(figure, kind) {
       epochPoints = 0;
       draw();
     },
+    // everything drawn so far, for a checkpoint; restore() draws it again after a reload
+    snapshot: () => ({ data: data.map((a) => a.slice()), ema: { ...ema }, points, epochPoints, xMax }),
+    restore(saved) {
+      data.forEach((a, i) => { a.length = 0; a.push(...(saved.data[i] ?? [])); });
+      Object.assign(ema, saved.ema);
+      ({ points, epochPoints, xMax } = saved);
+      draw();
+    },
   };
 }
 
@@ -104,5 +112,7 @@ export function createCharts(lossFigure, accuracyFigure) {
       accuracy.addEpoch(x, logs.accuracy, logs.val_accuracy);
     },
     reset(epochs) { loss.reset(epochs); accuracy.reset(epochs); },
+    snapshot: () => ({ loss: loss.snapshot(), accuracy: accuracy.snapshot() }),
+    restore(saved) { loss.restore(saved.loss); accuracy.restore(saved.accuracy); },
   };
 }

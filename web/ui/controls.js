@@ -22,6 +22,8 @@ export function createControls(root, handlers) {
     preset: part(root, 'preset'), presetDescription: part(root, 'preset-description'),
     train: part(root, 'train'), pause: part(root, 'pause'), resume: part(root, 'resume'), stop: part(root, 'stop'),
     save: part(root, 'save-model'), load: part(root, 'load-model'), modelFiles: part(root, 'model-files'),
+    resumeOffer: part(root, 'resume-offer'), resumeText: part(root, 'resume-text'),
+    resumeTraining: part(root, 'resume-training'), discardCheckpoint: part(root, 'discard-checkpoint'),
   };
   let presets = [];
   const editor = createLayerEditor(part(root, 'layer-editor'), { onChange: () => customised() });
@@ -62,6 +64,8 @@ export function createControls(root, handlers) {
   el.pause.addEventListener('click', () => handlers.onPause());
   el.resume.addEventListener('click', () => handlers.onResume());
   el.stop.addEventListener('click', () => handlers.onStop());
+  el.resumeTraining.addEventListener('click', () => handlers.onResumeCheckpoint());
+  el.discardCheckpoint.addEventListener('click', () => handlers.onDiscardCheckpoint());
   el.save.addEventListener('click', () => handlers.onSave());
   el.load.addEventListener('click', () => el.modelFiles.click());
   el.modelFiles.addEventListener('change', () => {
@@ -145,8 +149,39 @@ export function createControls(root, handlers) {
       }
       editor.setDisabled(training);
       renderData(state);
+      renderResumeOffer(state, ready && !busy);
+    },
+
+    // A resumed training's settings back in the form, so what it shows is what trains.
+    showSettings(s, preset) {
+      if (presets.some((p) => p.name === preset)) el.preset.value = preset;
+      else el.preset.value = CUSTOM;
+      editor.setRows(rowsFromTopology(s.topology));
+      describePreset();
+      const fields = { optimizer: s.optimizer, 'learning-rate': s.learningRate, schedule: s.schedule, epochs: s.epochs,
+        'batch-size': s.batchSize, seed: s.seed, 'train-limit': s.trainLimit ?? '', 'validation-split': s.validationSplit || 0.1 };
+      for (const [name, value] of Object.entries(fields)) part(root, name).value = String(value);
+      part(root, 'early-stopping').checked = s.earlyStopping;
+      part(root, 'validation').querySelector(`input[value="${s.validation}"]`).checked = true;
+    },
+
+    // the data set a resumed training needs
+    chooseDataset(source) {
+      if (el.dataset.value === source) return;
+      el.dataset.value = source;
+      el.ownFiles.hidden = source !== 'files';
+      handlers.onDatasetChange();
     },
   };
+
+  function renderResumeOffer(state, available) {
+    const c = state.resumable;
+    el.resumeOffer.hidden = !c || !available;
+    if (!c) return;
+    const name = DATASETS[c.source]?.label ?? c.source;
+    const where = c.batch > 0 ? `in epoch ${c.epoch + 1} of ${c.epochs}` : `after epoch ${c.epoch} of ${c.epochs}`;
+    setText(el.resumeText, `A training of ${c.model} on ${name} was interrupted ${where} (saved ${new Date(c.savedAt).toLocaleTimeString()}).`);
+  }
 
   function renderData(state) {
     el.loading.hidden = state.phase !== Phase.LOADING;

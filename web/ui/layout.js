@@ -120,6 +120,11 @@ export function trainerMarkup(p) {
         </div>
       </div>
       <p class="status" data-ui="status" role="status">Ready when you are: press Train.</p>
+      <div class="resume-offer" data-ui="resume-offer" hidden>
+        <p data-ui="resume-text"></p>
+        <button type="button" class="primary" data-ui="resume-training">Resume training</button>
+        <button type="button" class="quiet" data-ui="discard-checkpoint">Discard</button>
+      </div>
       <div class="epoch-progress">
         <progress data-ui="epoch-progress" aria-label="Epoch progress" max="1" value="0"></progress>
         <span data-ui="progress-text" class="hint"></span>

@@ -138,12 +138,11 @@ const CONTEXT = {
 export function plainError(during, message) {
   const prefix = CONTEXT[during] ?? 'Something went wrong';
   const text = String(message ?? '').replace(/^Error:\s*/, '');
-  if (/diverged/i.test(text)) {
+  if (during === 'train' && /diverged/i.test(text)) {
     // the core says "the loss became -nan: training diverged (...)": keep only what a person needs
     const value = /loss became (\S+?):/.exec(text)?.[1] ?? '';
     const what = /nan/i.test(value) ? 'not a number' : /inf/i.test(value) ? 'infinite' : 'out of bounds';
-    return `${prefix}: the loss became ${what}, so the training diverged. Try a lower learning rate. `
-      + 'The model keeps the weights it had before that batch.';
+    return `${prefix}: the loss became ${what}, so the training diverged. Try a lower learning rate.`;
   }
   return `${prefix}: ${text}`;
 }

@@ -289,11 +289,13 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     m.compile({ optimizer: optimizerConfig(s, { steps, recipe: s.recipeOptimizer }),
       loss: recipeLoss(s.recipe, s.topology) ?? undefined, metrics: ['accuracy'] });
     let checkpointTrouble = false;
+    let before = null;  // the weights training starts from: what a divergence without a checkpoint goes back to
     try {
       await m.ready();
       adopt(m);
       dispatch({ type: 'model-info', model: await describe(m, 'trained') });
       const x = inputs(data.xTrain, m), y = data.yTrain;
+      if (!resume) before = await m.toArtifacts();
       const validation = s.validation === 'test' ? { validationData: [inputs(data.xTest, m), data.yTest] } : { validationSplit: s.validationSplit };
       let stepsPerEpoch = 1;
       let lastWatch = 0;
@@ -343,8 +345,26 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     } catch (err) {
       pause = null;
       fail('train')(err);
+      if (/diverged/.test(err?.message)) await rollBack(resume ?? before).catch((e) => alertUser(`${state.alert?.text ?? ''} ${e.message}`));
       predictor.refresh();
     }
+  }
+
+  // A diverged training's weights predict nothing but NaN: the model goes back to its last
+  // checkpoint (at most an epoch or CHECKPOINT_SECONDS old), or to where this training started.
+  async function rollBack(start) {
+    const saved = await nn.checkpoints.load(checkpointId).catch(() => null);
+    const from = saved ?? start;
+    if (!from) return;
+    const m = compiledForUse(await nn.loadModel({ modelJson: from.modelJson, weights: from.weights }, { engine, seed: 0 }));
+    const info = await describe(m, 'trained');
+    adopt(m);
+    dispatch({ type: 'model-info', model: info });
+    const where = !saved ? 'its weights from before this training'
+      : saved.batch > 0 ? `its last checkpoint, in epoch ${saved.epoch + 1}` : `its last checkpoint, after epoch ${saved.epoch}`;
+    alertUser(`${state.alert?.text ?? ''} The model is back to ${where}, and can be saved.`.trim());
+    await nn.checkpoints.delete(checkpointId).catch(() => {});  // resuming it would diverge the same way
+    persistModel('trained');
   }
 
   // An interrupted training kept in this browser (a reload, a crash, a closed tab): offered to resume.

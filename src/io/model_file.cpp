@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -323,7 +324,21 @@ void check_shape(const Target& t, const ManifestEntry& e) {
                                 shape_text(expected));
 }
 
-// Checks names and shapes first (the more specific errors), then the byte count, then copies.
+// A NaN or an infinity in a weight (a diverged training saved, a damaged file) would make every
+// prediction NaN: refused, naming the weight and the first bad value's place.
+void check_finite(const ManifestEntry& e, const std::uint8_t* data) {
+  const std::size_t n = e.bytes / sizeof(float);
+  for (std::size_t i = 0; i < n; ++i) {
+    float v;
+    std::memcpy(&v, data + e.offset + i * sizeof(float), sizeof v);
+    if (!std::isfinite(v))
+      throw std::invalid_argument(std::string(kOwner) + ": weight '" + e.name + "' holds " + (std::isnan(v) ? "NaN" : "an infinity") +
+                                  " at value " + std::to_string(i) + " of " + std::to_string(n) +
+                                  ": the weights file is damaged or from a diverged training");
+  }
+}
+
+// Checks names and shapes first (the more specific errors), then the byte count and the values, then copies.
 void copy_weights(Sequential& model, const std::vector<ManifestEntry>& entries, const std::uint8_t* data,
                   std::size_t size) {
   const auto targets = targets_of(model);
@@ -337,6 +352,7 @@ void copy_weights(Sequential& model, const std::vector<ManifestEntry>& entries, 
   check_all_matched(targets, entries, match);
   for (std::size_t t = 0; t < targets.size(); ++t) check_shape(targets[t], entries[match[t]]);
   check_byte_count(entries, size);
+  for (std::size_t t = 0; t < targets.size(); ++t) check_finite(entries[match[t]], data);
   for (std::size_t t = 0; t < targets.size(); ++t) {
     const ManifestEntry& e = entries[match[t]];
     std::memcpy(targets[t].value->data(), data + e.offset, e.bytes);

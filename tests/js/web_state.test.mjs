@@ -43,7 +43,7 @@ test('state.side_errors_keep_the_phase', () => {
   assert.match(diverged.alert.text, /diverged.*lower learning rate/);
   assert.equal(plainError('train', 'Error: the loss became -nan: training diverged (try a lower learning rate); '
     + 'the weights from before this batch are kept'), 'Training stopped: the loss became not a number, so the training '
-    + 'diverged. Try a lower learning rate. The model keeps the weights it had before that batch.');
+    + 'diverged. Try a lower learning rate.');
 });
 
 test('state.crash_forgets_the_data', () => {

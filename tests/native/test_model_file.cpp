@@ -3,9 +3,11 @@
 // each checked for an error message that names the problem.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -316,6 +318,18 @@ TEST_CASE("model_file.truncated_weights") {
                                                  "but the weight data has 1000 bytes")
                            .c_str(),
                        std::invalid_argument);
+}
+
+TEST_CASE("model_file.nan_or_infinite_weights_are_refused") {
+  auto model = mnist_model(3);
+  for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    io::ModelArtifacts a = artifacts_of(*model);
+    const std::size_t at = a.weights.size() - 2 * sizeof(float);  // in the last weight, the output bias
+    std::memcpy(a.weights.data() + at, &bad, sizeof bad);
+    CHECK_THROWS_WITH_AS(io::from_artifacts(a), doctest::Contains(std::isnan(bad) ? "holds NaN at value 8 of 10"
+                                                                                  : "holds an infinity at value 8 of 10"),
+                         std::invalid_argument);
+  }
 }
 
 TEST_CASE("model_file.shape_mismatch") {

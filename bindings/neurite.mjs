@@ -337,6 +337,8 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
     module: Module,
     // {simd: 'wasm' when SIMD128 kernels are in, threads: whether this is the pthread build}
     buildInfo: () => guard(() => Module.buildInfo()),
+    // the wasm memory's size in bytes: it only grows, so its high-water mark
+    memoryBytes: () => Module.HEAP8.buffer.byteLength,
     presets: () => guard(() => Module.presets()),
     // every layer, activation, optimizer, loss and metric name the core accepts, and the presets
     registry() {

@@ -13,6 +13,7 @@
 //   const history = await model.fit(xTrain.div(255), yTrain, { epochs: 5, validationData: [xTest.div(255), yTest] });
 //
 // neurite.d.ts declares all of it; README.md's "From JavaScript" lists the TF.js / Keras calls.
+import { Request } from './lib/protocol.js';
 import { Engine, defaultEngine } from './lib/engine.js';
 import { Sequential } from './lib/model.js';
 import { loadArtifacts, listModels, removeModel } from './lib/io.js';
@@ -46,6 +47,13 @@ export const io = Object.freeze({ listModels, removeModel });
 export function engineInfo(engine = defaultEngine()) { return engine.ready(); }
 // TF.js' tf.ready(): resolves once the (default) engine has started
 export const ready = engineInfo;
+
+// TF.js' tf.memory(), of the engine's worker: {numTensors, numBytes (the tensors' data), unreliable:
+// false}, and Neurite's numModels, wasmBytes (the wasm memory, which only grows: its high-water
+// mark) and jsHeapBytes (the worker's JS heap where the browser says, else null)
+export async function memory(engine = defaultEngine()) {
+  return { ...(await engine.request(Request.MEMORY)), unreliable: false };
+}
 
 // A preset network of the core (registry().presets) as a model: its Keras topology, untrained,
 // compiled as its recipe says; model.recipe holds the recipe's batchSize and epochs for fit.

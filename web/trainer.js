@@ -548,6 +548,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     get model() { return model; },
     predict: (pixels) => probabilities(Float32Array.from(pixels)),
     crashWorker: () => engine.crash(),
+    memory: () => nn.memory(engine),
   };
   root.trainer = handle;
   return handle;

@@ -440,6 +440,11 @@ export function createHost(env) {
     [Request.LAYER_WEIGHTS]: layerWeights,
     [Request.FIT_CONTINUE]: proceed,
     [Request.FIT_STOP]: stopFit,
+    [Request.MEMORY]: () => ({
+      numTensors: tensors.size, numModels: models.size, wasmBytes: api.memoryBytes(),
+      numBytes: [...tensors.values()].reduce((sum, t) => sum + t.values.byteLength, 0),
+      jsHeapBytes: globalThis.performance?.memory?.usedJSHeapSize ?? null,
+    }),
     [Request.MODEL_SET_LR]: (msg) => { const m = modelOf(msg.model); m.setLearningRate(msg.learningRate); return describe(m); },
   };
   const NO_REPLY = new Set([Request.FIT_CONTINUE, Request.FIT_STOP, Request.RELEASE, Request.TENSOR_PUT]);

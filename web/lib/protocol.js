@@ -30,6 +30,7 @@ export const Request = Object.freeze({
   MODEL_SAVE: 'model-save',     // { model } → { modelJson, weights }
   LAYER_OUTPUT: 'layer-output', // { model, x, layer } → { values, shape }
   LAYER_WEIGHTS: 'layer-weights', // { model, layer } → [{ name, values, shape }]
+  MEMORY: 'memory',             // {} → { numTensors, numBytes, numModels, wasmBytes, jsHeapBytes (null if unknown) }
   CRASH: 'crash',               // tests only: throws outside any handler, as a wasm abort would
 });
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { button, chooseTraining, openPage, screenshot, setUp, testAccuracy, waitForPhase } from './helpers.mjs';
 
-const TRAINING = { preset: 'lenet', epochs: 4, trainLimit: 4000 };
+const TRAINING = { preset: 'lenet', epochs: 3, trainLimit: 3000 };
 
 const trainingEpoch = (page) => page.evaluate(() => document.querySelector('[data-trainer]').trainer.state.training?.epoch ?? -1);
 const epochPoints = (page) => page.$eval('[data-ui="chart-loss"]', (el) => Number(el.dataset.epochs));
@@ -54,10 +54,10 @@ describe('an interrupted training resumes', () => {
     await page.reload();
     await page.waitForSelector('[data-trainer][data-engine="ready"]', { timeout: 30000 });
     const offered = await resumeWhenOffered(page).catch(async (err) => { await screenshot(page, 'resume-not-offered'); throw err; });
-    assert.match(offered, /A training of lenet on MNIST digits was interrupted after epoch 2 of 4/);
+    assert.match(offered, /A training of lenet on MNIST digits was interrupted after epoch 2 of 3/);
     assert.equal(await epochPoints(page), 2, 'the charts show the two epochs from before the reload');
     assert.equal(await page.inputValue('[data-ui="preset"]'), 'lenet', 'the form shows what trains');
-    assert.equal(await page.inputValue('[data-ui="epochs"]'), '4');
+    assert.equal(await page.inputValue('[data-ui="epochs"]'), '3');
     await screenshot(page, 'resumed-after-reload');
     await waitForPhase(page, 'done', 180000);
     const accuracy = await testAccuracy(page);
@@ -82,7 +82,7 @@ describe('an interrupted training resumes', () => {
     await page.evaluate(() => document.querySelector('[data-trainer]').trainer.crashWorker());
     await page.waitForFunction(() => /crashed/.test(document.querySelector('[role="alert"]').textContent), null, { timeout: 10000 });
     const offered = await resumeWhenOffered(page);
-    assert.match(offered, /interrupted after epoch 1 of 4/);
+    assert.match(offered, /interrupted after epoch 1 of 3/);
     await waitForPhase(page, 'done', 180000);
     assert.equal(await epochPoints(page), TRAINING.epochs);
     const accuracy = await testAccuracy(page);

@@ -542,7 +542,8 @@ inline void session_restore(TrainingSession& session, const val& checkpoint) {
   const double iterations = checkpoint["iterations"].isNumber() ? checkpoint["iterations"].as<double>() : -1;
   if (!(iterations >= 0)) throw std::invalid_argument("checkpoint: iterations must be a count ≥ 0");
   c.optimizer.iterations = static_cast<std::size_t>(iterations);
-  c.optimizer.learning_rate = checkpoint["learningRate"].isNumber() ? checkpoint["learningRate"].as<float>() : 0.0f;
+  if (!checkpoint["learningRate"].isNumber()) throw std::invalid_argument("checkpoint: learningRate must be a number");
+  c.optimizer.learning_rate = checkpoint["learningRate"].as<float>();
   c.optimizer.slots = vector_from_js<float>(checkpoint["slots"], "checkpoint slots");
   c.order = vector_from_js<std::uint32_t>(checkpoint["order"], "checkpoint order");
   session.restore(c);

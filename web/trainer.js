@@ -295,7 +295,10 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       adopt(m);
       dispatch({ type: 'model-info', model: await describe(m, 'trained') });
       const x = inputs(data.xTrain, m), y = data.yTrain;
-      if (!resume) before = await m.toArtifacts();
+      if (!resume) {
+        before = await m.toArtifacts();
+        await nn.checkpoints.delete(checkpointId).catch(() => {});  // an older training's: this one replaces it
+      }
       const validation = s.validation === 'test' ? { validationData: [inputs(data.xTest, m), data.yTest] } : { validationSplit: s.validationSplit };
       let stepsPerEpoch = 1;
       let lastWatch = 0;
@@ -350,21 +353,26 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     }
   }
 
-  // A diverged training's weights predict nothing but NaN: the model goes back to its last
-  // checkpoint (at most an epoch or CHECKPOINT_SECONDS old), or to where this training started.
+  // A diverged training's weights predict nothing but NaN: the model goes back to this training's
+  // last checkpoint (at most an epoch or CHECKPOINT_SECONDS old); without one, to the model kept in
+  // this browser from before (trained or loaded), or else to the weights this training started from.
   async function rollBack(start) {
-    const saved = await nn.checkpoints.load(checkpointId).catch(() => null);
-    const from = saved ?? start;
+    const checkpoint = await nn.checkpoints.load(checkpointId).catch(() => null);
+    const kept = checkpoint ? null : await storage.load().catch(() => null);
+    const from = checkpoint ?? kept ?? start;
     if (!from) return;
     const m = compiledForUse(await nn.loadModel({ modelJson: from.modelJson, weights: from.weights }, { engine, seed: 0 }));
-    const info = await describe(m, 'trained');
+    const info = await describe(m, checkpoint ? 'trained' : kept ? 'restored' : 'trained');
     adopt(m);
     dispatch({ type: 'model-info', model: info });
-    const where = !saved ? 'its weights from before this training'
-      : saved.batch > 0 ? `its last checkpoint, in epoch ${saved.epoch + 1}` : `its last checkpoint, after epoch ${saved.epoch}`;
+    const where = checkpoint ? (checkpoint.batch > 0 ? `this training's last checkpoint, in epoch ${checkpoint.epoch + 1}`
+      : `this training's last checkpoint, after epoch ${checkpoint.epoch}`)
+      : kept ? 'the model you had before this training' : 'the weights this training started from';
     alertUser(`${state.alert?.text ?? ''} The model is back to ${where}, and can be saved.`.trim());
-    await nn.checkpoints.delete(checkpointId).catch(() => {});  // resuming it would diverge the same way
-    persistModel('trained');
+    if (checkpoint) {
+      await nn.checkpoints.delete(checkpointId).catch(() => {});  // resuming it would diverge the same way
+      persistModel('trained');
+    }
   }
 
   // An interrupted training kept in this browser (a reload, a crash, a closed tab): offered to resume.

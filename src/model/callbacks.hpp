@@ -59,7 +59,9 @@ class EarlyStopping final : public Callback {
   // The epoch (from 0) training stopped after, or -1 if it ran to the end.
   long stopped_epoch() const { return stopped_epoch_; }
   long best_epoch() const { return best_epoch_; }
-  // the best value, its epoch and the wait (not the best epoch's weights: see the README's checkpoints)
+  // the best value, its epoch and the wait; not the best epoch's weights (a model's worth of floats),
+  // so a fit resumed with restore_best_weights ends with the best weights seen since it resumed
+  // (or its last ones)
   nlohmann::json state() const override;
   void restore_state(const nlohmann::json& state) override;
 

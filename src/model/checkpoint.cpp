@@ -57,9 +57,9 @@ void TrainingSession::restore(const TrainingCheckpoint& c) {
     expect_same(s, "train_size", train_x_.size(), "a training set of");
     expect_same(s, "batch_size", options_.batch_size, "batch size");
     expect_same(s, "shuffle", options_.shuffle, "shuffle");
-    if (s.at("epoch").get<std::size_t>() > options_.epochs)
-      throw std::invalid_argument("checkpoint: it is after epoch " + s.at("epoch").dump() + ", this fit has only " +
-                                  std::to_string(options_.epochs) + " epochs");
+    if (s.at("epoch").get<std::size_t>() >= options_.epochs)
+      throw std::invalid_argument("checkpoint: " + s.at("epoch").dump() + " epochs were done, this fit has only " +
+                                  std::to_string(options_.epochs));
     if (s.at("finished").get<bool>()) throw std::invalid_argument("checkpoint: that fit had finished");
     if (c.order.size() != order_.size())
       throw std::invalid_argument("checkpoint: its sample order has " + std::to_string(c.order.size()) + " entries");

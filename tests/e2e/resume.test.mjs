@@ -10,6 +10,7 @@ const TRAINING = { preset: 'lenet', epochs: 3, trainLimit: 3000 };
 
 const trainingEpoch = (page) => page.evaluate(() => document.querySelector('[data-trainer]').trainer.state.training?.epoch ?? -1);
 const epochPoints = (page) => page.$eval('[data-ui="chart-loss"]', (el) => Number(el.dataset.epochs));
+const batchPoints = (page) => page.$eval('[data-ui="chart-loss"]', (el) => Number(el.dataset.points));
 const history = (page) => page.evaluate(() => document.querySelector('[data-trainer]').trainer.state.training);
 
 async function startTraining(page) {
@@ -56,12 +57,14 @@ describe('an interrupted training resumes', () => {
     const offered = await resumeWhenOffered(page).catch(async (err) => { await screenshot(page, 'resume-not-offered'); throw err; });
     assert.match(offered, /A training of lenet on MNIST digits was interrupted after epoch 2 of 3/);
     assert.equal(await epochPoints(page), 2, 'the charts show the two epochs from before the reload');
+    const pointsBefore = await batchPoints(page);
     assert.equal(await page.inputValue('[data-ui="preset"]'), 'lenet', 'the form shows what trains');
     assert.equal(await page.inputValue('[data-ui="epochs"]'), '3');
     await screenshot(page, 'resumed-after-reload');
     await waitForPhase(page, 'done', 180000);
     const accuracy = await testAccuracy(page);
     assert.equal(await epochPoints(page), TRAINING.epochs);
+    assert.ok(await batchPoints(page) > pointsBefore, 'the resumed epoch draws its batches too');
     assert.equal((await history(page)).epoch, TRAINING.epochs - 1);
     console.log(`# test accuracy: ${uninterrupted.accuracy} % uninterrupted, ${accuracy} % resumed after a reload`);
     assert.ok(Math.abs(accuracy - uninterrupted.accuracy) <= 0.1,

@@ -30,23 +30,28 @@ export function checkpointWriter({ id, meta, onSaved, onError }) {
   const write = async (full) => {
     try {
       await checkpoints.save(full);
-      await onSaved?.(summary(full));
     } catch (err) {
       const error = new Error(`the checkpoint could not be kept: ${storageErrorMessage(err)}`);
       error.cause = err;
       if (onError) await onError(error); else console.warn('Neurite:', error.message);
+      return;
     }
+    await onSaved?.(summary(full));
   };
+  // a callback that throws is the caller's to hear of (in the console); the writes go on
   const drain = async () => {
-    while (next) {
-      const record = next;
-      next = null;
-      await write(record);
+    try {
+      while (next) {
+        const record = next;
+        next = null;
+        await write(record).catch((err) => console.error('Neurite: a checkpoint callback failed:', err));
+      }
+    } finally {
+      writing = null;
     }
-    writing = null;
   };
   return {
-    // meta is taken now, when the checkpoint is, so it describes the same moment
+    // meta is taken as the checkpoint arrives (callbacks queued before it may not have run yet)
     add(record) {
       next = { ...record, id, savedAt: Date.now(), meta: typeof meta === 'function' ? meta(summary(record)) : meta ?? null };
       writing ??= drain();

@@ -229,10 +229,10 @@ export function createHost(env) {
     return { result: weights, transfer: weights.map((w) => w.values.buffer) };
   }
 
-  // A checkpoint's model files in place of a model with the same layers (its weights, optimizer and loss).
-  function restoreModel(msg) {
-    const now = modelOf(msg.model);
-    const saved = api.loadModel(msg.modelJson, new Uint8Array(msg.weights), 0);
+  // A checkpoint's model (its weights, optimizer and loss), which must have the current one's layers;
+  // adopted only once its fit has taken the checkpoint.
+  function checkpointModel(now, { modelJson, weights }) {
+    const saved = api.loadModel(modelJson, new Uint8Array(weights), 0);
     const shape = (model) => model.layers().map((l) => `${l.className} ${JSON.stringify(l.outputShape)} ${l.params}`);
     const [a, b] = [shape(now), shape(saved)];
     const differs = a.findIndex((line, i) => line !== b[i]);
@@ -242,7 +242,7 @@ export function createHost(env) {
       throw new Error(`resumeFrom: the checkpoint's model differs from this one at layer ${at + 1} ` +
         `(${b[at] ?? 'none'} there, ${a[at] ?? 'none'} here)`);
     }
-    return adopt(msg.model, saved);
+    return saved;
   }
 
   function save(msg) {
@@ -263,21 +263,25 @@ export function createHost(env) {
   }
 
   function startFit(msg, reply) {
-    const m = modelOf(msg.model);
+    const current = modelOf(msg.model);
+    const m = msg.resume ? checkpointModel(current, msg.resume) : current;
     const { epochs, batchSize, shuffle, validationSplit, callbacks = [], milestones = null, logLearningRate = false } = msg.options;
-    const session = withSamples([msg.x, msg.y, ...(msg.validation ?? [])], (x, y, vx, vy) =>
-      m.fit(api.pair(x, y), { epochs, batchSize, shuffle, validationSplit, validation: vx ? api.pair(vx, vy) : null,
-        callbacks, milestones, logLearningRate }));
-    let resumedAt = null;
-    if (msg.resume) {
-      try {
-        session.restore(msg.resume);
-      } catch (err) {
-        session.dispose();
-        throw err;
+    let session = null, resumedAt = null;
+    try {
+      session = withSamples([msg.x, msg.y, ...(msg.validation ?? [])], (x, y, vx, vy) =>
+        m.fit(api.pair(x, y), { epochs, batchSize, shuffle, validationSplit, validation: vx ? api.pair(vx, vy) : null,
+          callbacks, milestones, logLearningRate }));
+      if (msg.resume) {
+        session.restore(msg.resume.session);
+        // between epochs the core's batch counter still holds the last epoch's count
+        const { epoch, batch, in_epoch: inEpoch } = JSON.parse(msg.resume.session.state);
+        resumedAt = { epoch, batch: inEpoch ? batch : 0 };
+        adopt(msg.model, m);  // the checkpoint's model replaces this one only now that its fit goes on
       }
-      const { epoch, batch } = JSON.parse(msg.resume.state);
-      resumedAt = { epoch, batch };
+    } catch (err) {
+      session?.dispose();
+      if (m !== current) m.dispose();
+      throw err;
     }
     const position = resumedAt ? resumedAt.epoch * session.batchesPerEpoch + resumedAt.batch : 0;
     const fit = {
@@ -285,13 +289,16 @@ export function createHost(env) {
       acks: 0,            // events sent that the caller must answer before training goes on
       yields: 0,          // yields not answered yet: one may be outstanding
       position, perBatchMs: 1, prevLogs: null,
+      // inside a resumed epoch the sums before the restore are not known here: the first report uses the running means
+      sumsUnknown: Boolean(resumedAt?.batch),
       betweenEpochs: true,  // no epoch in progress: a stop now ends the fit without starting one
       stopRequested: false,
       lastYield: performance.now(), lastCheckpoint: performance.now(),
       atYield: { epoch: resumedAt?.epoch ?? 0, batch: resumedAt?.batch ?? 0, sums: {} },
     };
     fits.set(fit.id, fit);
-    event(fit, FitEvent.BEGIN, { epochs, batchesPerEpoch: session.batchesPerEpoch, trainSize: session.trainSize, resumedAt });
+    event(fit, FitEvent.BEGIN, { epochs, batchesPerEpoch: session.batchesPerEpoch, trainSize: session.trainSize, resumedAt,
+      info: msg.resume ? describe(m) : null });
     // callbacks of the first batch or epoch run before it does
     if (fit.listen.batch || fit.listen.epoch) fit.acks = 1;
     else env.schedule(() => slice(fit));
@@ -331,12 +338,15 @@ export function createHost(env) {
     }
   }
 
+  const runningMeans = (logs) => Object.fromEntries(metricKeys(logs).map((k) => [k, logs[k]]));
+
   function report(fit, p, done) {
     if (fit.listen.batch && done > 0 && p.batch > 0) {
       const now = totals(p.logs, p.batch);
       const before = p.batch > 1 && fit.prevLogs ? totals(fit.prevLogs, p.batch - 1) : {};
       const batch = p.batch - 1;
-      event(fit, FitEvent.BATCH_END, { epoch: p.epoch, batch, logs: { batch, size: fit.batchSize, ...meansSince(before, now, 1) } });
+      const logs = fit.sumsUnknown ? runningMeans(p.logs) : meansSince(before, now, 1);
+      event(fit, FitEvent.BATCH_END, { epoch: p.epoch, batch, logs: { batch, size: fit.batchSize, ...logs } });
       fit.acks++;
     }
     const listening = fit.listen.yieldMs != null;
@@ -347,6 +357,7 @@ export function createHost(env) {
     }
     const due = p.epochEnded || (fit.listen.checkpointMs != null && performance.now() - fit.lastCheckpoint >= fit.listen.checkpointMs);
     if (fit.listen.checkpoint && due && !p.finished && done > 0) checkpoint(fit, p);
+    if (done > 0) fit.sumsUnknown = false;
   }
 
   // The model files and the session's state, sent to the caller to keep (IndexedDB): a copy of a
@@ -368,10 +379,10 @@ export function createHost(env) {
     if (at.epoch !== p.epoch) Object.assign(at, { epoch: p.epoch, batch: 0, sums: {} });
     if (p.batch <= at.batch) return;
     const sums = totals(p.logs, p.batch);
-    const logs = meansSince(at.sums, sums, p.batch - at.batch);
+    const running = runningMeans(p.logs);
+    const logs = fit.sumsUnknown ? running : meansSince(at.sums, sums, p.batch - at.batch);
     Object.assign(at, { batch: p.batch, sums });
     fit.lastYield = performance.now();
-    const running = Object.fromEntries(metricKeys(p.logs).map((k) => [k, p.logs[k]]));
     event(fit, FitEvent.YIELD, { epoch: p.epoch, batch: p.batch, batchesPerEpoch: p.batchesPerEpoch, logs, running,
       milestones: fit.session.milestones() });
     fit.yields++;  // the caller's callback may pause training by not answering
@@ -430,7 +441,6 @@ export function createHost(env) {
     [Request.TOY_DATASET]: toyDataset,
     [Request.MODEL_CREATE]: (m) => adopt(m.model, api.createModel({ topology: m.topology, seed: m.seed })),
     [Request.MODEL_LOAD]: (m) => adopt(m.model, api.loadModel(m.modelJson, new Uint8Array(m.weights), m.seed)),
-    [Request.MODEL_RESTORE]: restoreModel,
     [Request.MODEL_COMPILE]: compile,
     [Request.MODEL_EVALUATE]: evaluate,
     [Request.MODEL_PREDICT]: predict,

@@ -10,9 +10,16 @@ export function idbStore(database, store) {
       open.onerror = () => reject(open.error);
       open.onsuccess = () => {
         const db = open.result;
-        let tx;
-        try { tx = db.transaction(store, mode); } catch (err) { db.close(); reject(err); return; }
-        const req = action(tx.objectStore(store));
+        let tx, req;
+        try {
+          tx = db.transaction(store, mode);
+          req = action(tx.objectStore(store));  // a value that cannot be cloned throws here
+        } catch (err) {
+          try { tx?.abort(); } catch { /* not started */ }
+          db.close();
+          reject(err);
+          return;
+        }
         tx.oncomplete = () => { db.close(); resolve(req.result); };
         tx.onerror = () => { db.close(); reject(tx.error); };
         tx.onabort = () => { db.close(); reject(tx.error ?? new Error('IndexedDB transaction aborted')); };

@@ -223,12 +223,14 @@ export class Sequential {
     if (milestones && !validationData) throw new Error('fit: milestones are measured on validationData: give it');
     fit.milestonesSeen = 0;
     const id = await this.#id();
-    if (resume) this.#learn(await this.#engine.request(Request.MODEL_RESTORE, { model: id, modelJson: resume.modelJson, weights: resume.weights }));
     const options = { epochs, batchSize, shuffle: Boolean(shuffle), validationSplit };
     const saved = { ...options, everySeconds: listen.checkpointMs / 1000 };
     fit.id = this.#engine.newId();
     this.#engine.listen(fit.id, (event) => {
-      if (event.event === FitEvent.BEGIN) fit.steps = event.batchesPerEpoch;
+      if (event.event === FitEvent.BEGIN) {
+        fit.steps = event.batchesPerEpoch;
+        if (event.info) this.#learn(event.info);  // a resumed fit's model: the checkpoint's compile settings
+      }
       if (event.event === FitEvent.CHECKPOINT) {
         const { event: _, fit: __, ...record } = event;
         fit.writer.add({ ...record, epochs, batchesPerEpoch: fit.steps, options: saved });
@@ -239,7 +241,7 @@ export class Sequential {
     const { history, milestones: reached } = await this.#engine.request(Request.MODEL_FIT, {
       model: id, fit: fit.id, x: wires[0], y: wires[1], validation: validationData ? wires.slice(2) : null,
       options: { ...options, callbacks: list.core(), milestones: milestones ?? null, logLearningRate: list.setsLearningRate },
-      listen, resume: resume?.session ?? null,
+      listen, resume: resume ? { modelJson: resume.modelJson, weights: resume.weights, session: resume.session } : null,
     });
     await fit.chain;
     if (fit.failed) throw fit.failed;

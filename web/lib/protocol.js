@@ -14,13 +14,12 @@ export const Request = Object.freeze({
   MODEL_CREATE: 'model-create', // { model: id, topology, seed } → ModelInfo
   MODEL_LOAD: 'model-load',     // { model: id, modelJson, weights, seed } → ModelInfo
   MODEL_COMPILE: 'model-compile', // { model, optimizer: KerasConfig, loss, fromLogits, labelSmoothing, metrics } → ModelInfo
-  MODEL_RESTORE: 'model-restore', // { model, modelJson, weights } → ModelInfo: a checkpoint's weights and compile
-                                // settings into a model of the same layers
   MODEL_FIT: 'model-fit',       // { model, fit: id, x, y, validation?, options, listen, resume? } → { history, milestones }
                                 // options: { epochs, batchSize, shuffle, validationSplit, callbacks (Keras configs
                                 // the core runs), milestones?: { thresholds, every, samples }, logLearningRate }
                                 // listen: { batch, epoch, yieldMs?, checkpoint, checkpointMs? }; resume: a
-                                // CHECKPOINT event's `session`, after MODEL_RESTORE of its model files
+                                // checkpoint's { modelJson, weights, session }: its model (same layers) replaces
+                                // this one once the fit has taken the session
   FIT_CONTINUE: 'fit-continue', // { fit: id, stop } (no reply): the caller has handled an event
   FIT_STOP: 'fit-stop',         // { fit: id } (no reply): stop after the current batch
   MODEL_SET_LR: 'model-set-lr', // { model, learningRate } → ModelInfo: a LearningRateScheduler between epochs
@@ -37,7 +36,8 @@ export const Request = Object.freeze({
 // Events of a running fit. BATCH_END and EPOCH_END wait for FIT_CONTINUE when the caller listens
 // to them (its callbacks run between batches, as in TF.js); YIELD waits for the previous one.
 export const FitEvent = Object.freeze({
-  BEGIN: 'fit-begin',           // { epochs, batchesPerEpoch, trainSize, resumedAt: { epoch, batch } | null }
+  BEGIN: 'fit-begin',           // { epochs, batchesPerEpoch, trainSize, resumedAt: { epoch, batch } | null,
+                                // info: the resumed model's ModelInfo | null }
   BATCH_END: 'batch-end',       // { epoch, batch, logs: { batch, size, loss, accuracy, ... } }
   YIELD: 'yield',               // { epoch, batch, batchesPerEpoch, logs (mean since last), running, milestones }
   EPOCH_END: 'epoch-end',       // { epoch, logs: { loss, accuracy, val_loss?, val_accuracy?, learning_rate? }, milestones }

@@ -25,6 +25,7 @@ async function resumeWhenOffered(page) {
   const offer = page.locator('[data-ui="resume-offer"]');
   await offer.waitFor({ state: 'visible', timeout: 30000 });
   const text = await page.locator('[data-ui="resume-text"]').textContent();
+  await screenshot(page, 'resume-offered');
   await button(page, 'Resume training').click();
   await waitForPhase(page, 'training', 60000);
   return text;

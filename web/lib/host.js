@@ -245,10 +245,15 @@ export function createHost(env) {
     return saved;
   }
 
+  // A model's files, its weights in an ArrayBuffer of their own (to transfer)
+  function modelFiles(m) {
+    const { modelJson, weights } = m.save();
+    return { modelJson, weights: weights instanceof ArrayBuffer ? weights : weights.slice().buffer };
+  }
+
   function save(msg) {
-    const { modelJson, weights } = modelOf(msg.model).save();
-    const copy = weights instanceof ArrayBuffer ? weights : weights.slice().buffer;
-    return { result: { modelJson, weights: copy }, transfer: [copy] };
+    const files = modelFiles(modelOf(msg.model));
+    return { result: files, transfer: [files.weights] };
   }
 
   // ---------- training ----------
@@ -363,12 +368,11 @@ export function createHost(env) {
   // The model files and the session's state, sent to the caller to keep (IndexedDB): a copy of a
   // few megabytes, taken between two batches.
   function checkpoint(fit, p) {
-    const { modelJson, weights } = fit.model.save();
-    const bytes = weights instanceof ArrayBuffer ? weights : weights.slice().buffer;
+    const { modelJson, weights } = modelFiles(fit.model);
     const session = fit.session.checkpoint();
     const epoch = p.epochEnded ? p.epoch + 1 : p.epoch, batch = p.epochEnded ? 0 : p.batch;
-    event(fit, FitEvent.CHECKPOINT, { epoch, batch, history: fit.session.history(), modelJson, weights: bytes, session },
-      [bytes, session.slots.buffer, session.order.buffer]);
+    event(fit, FitEvent.CHECKPOINT, { epoch, batch, history: fit.session.history(), modelJson, weights, session },
+      [weights, session.slots.buffer, session.order.buffer]);
     fit.lastCheckpoint = performance.now();
   }
 

@@ -293,9 +293,15 @@ export interface CompileSettings {
   optimizerConfig: OptimizerConfig;
 }
 export interface ModelArtifacts { modelJson: Record<string, any>; weights: ArrayBuffer }
-export interface SaveResult {
-  modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON'; modelTopologyBytes: number; weightDataBytes: number };
+/** TF.js' ModelArtifactsInfo, with the model's user-defined metadata when it has some. */
+export interface ModelArtifactsInfo {
+  dateSaved: Date;
+  modelTopologyType: 'JSON';
+  modelTopologyBytes: number;
+  weightDataBytes: number;
+  userDefinedMetadata?: Record<string, unknown>;
 }
+export interface SaveResult { modelArtifactsInfo: ModelArtifactsInfo }
 /** TF.js' IOHandler, for save and loadModel. */
 export interface IOHandler { save?(artifacts: unknown): Promise<SaveResult>; load?(): Promise<unknown> }
 export interface ConfusionMatrix {
@@ -336,6 +342,9 @@ export class Sequential {
   stop(): void;
   dispose(): void;
   toArtifacts(): Promise<ModelArtifacts>;
+  /** TF.js' free-form metadata (a plain JSON object), saved in model.json and loaded back. */
+  setUserDefinedMetadata(metadata: Record<string, unknown> | undefined): void;
+  getUserDefinedMetadata(): Record<string, unknown> | undefined;
   /** indexeddb://name, downloads://name, file://dir (Node) or an IOHandler. */
   save(destination: string | IOHandler): Promise<SaveResult>;
 }
@@ -347,9 +356,13 @@ export function loadModel(source: ModelSource, options?: { engine?: Engine; seed
 export const loadLayersModel: typeof loadModel;
 export function preset(name: string, options?: { engine?: Engine; seed?: number }): Promise<Sequential>;
 
+/** TF.js' tf.io model management for indexeddb:// (a copy may also go to downloads:// or file://). */
 export const io: {
-  listModels(): Promise<Record<string, object>>;
-  removeModel(url: string): Promise<void>;
+  listModels(): Promise<Record<string, ModelArtifactsInfo>>;
+  removeModel(url: string): Promise<ModelArtifactsInfo>;
+  copyModel(sourceUrl: string, destinationUrl: string): Promise<ModelArtifactsInfo>;
+  /** Copies, then deletes the source: a failed move loses nothing. */
+  moveModel(sourceUrl: string, destinationUrl: string): Promise<ModelArtifactsInfo>;
 };
 
 // ---------- data ----------

@@ -16,7 +16,7 @@
 import { Request } from './lib/protocol.js';
 import { Engine, defaultEngine } from './lib/engine.js';
 import { Sequential } from './lib/model.js';
-import { loadArtifacts, listModels, removeModel } from './lib/io.js';
+import { copyModel, loadArtifacts, listModels, moveModel, removeModel } from './lib/io.js';
 
 export { Tensor, tensor, tensor1d, tensor2d, scalar, oneHot, toCategorical, softmax, tidy, dispose } from './lib/tensor.js';
 export { layers, Layer } from './lib/layers.js';
@@ -40,7 +40,7 @@ export async function loadModel(source, { engine, seed } = {}) {
 }
 export const loadLayersModel = loadModel;
 
-export const io = Object.freeze({ listModels, removeModel });
+export const io = Object.freeze({ listModels, removeModel, copyModel, moveModel });
 
 // What the engine runs on: {threaded, simd, registry: {layers, activations, optimizers, losses,
 // metrics, presets}}: the core's own lists of names.

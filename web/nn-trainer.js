@@ -12,6 +12,8 @@
 // batch-size, validation-split, seed, model (URL of a saved model.json), panels (controls chart
 // draw summary confusion boundary network), autostart. Events: epochend, trainend, predict, error
 // (logs in event.detail). element.model is the library's model; element.train(), element.stop().
+// Training checkpoints itself (IndexedDB, every epoch and every 20 s): after a reload or a crash the
+// widget offers "Resume training" (element.resume()), if its attributes are still the same.
 import * as nn from './neurite.js';
 import { createCharts } from './ui/charts.js';
 import { createModelView } from './ui/model-view.js';
@@ -24,6 +26,7 @@ const IMAGE_SETS = { mnist: nn.datasets.mnist, 'fashion-mnist': nn.datasets.fash
 const TOY_SETS = ['circles', 'moons', 'random-binary'];
 const DEFAULT_LAYERS = { images: 'flatten, dense 128 relu, dropout 0.2, dense 10', points: 'dense 10 relu, dense 1 sigmoid' };
 const DEFAULT_PANELS = { images: 'controls chart draw', points: 'controls chart boundary' };
+const CHECKPOINT_SECONDS = 20;
 const ATTRIBUTES = ['dataset', 'src', 'layers', 'optimizer', 'learning-rate', 'loss', 'epochs', 'batch-size', 'validation-split',
   'seed', 'model', 'panels', 'autostart'];
 
@@ -35,6 +38,7 @@ const template = () => `
   <div class="nt-controls" data-panel="controls">
     <button type="button" data-ui="train">Train</button>
     <button type="button" data-ui="stop" disabled>Stop</button>
+    <button type="button" data-ui="resume-training" hidden>Resume training</button>
     <progress data-ui="progress" aria-label="Training progress" max="1" value="0"></progress>
     <p class="nt-status" data-ui="status" role="status" aria-live="polite">Starting…</p>
   </div>
@@ -65,6 +69,7 @@ class NnTrainer extends HTMLElement {
   #views = null;
   #charts = null;
   #predictor = null;
+  #resumable = null;  // an interrupted training of this widget, kept in IndexedDB: { epoch, batch, epochs }
 
   constructor() {
     super();
@@ -84,10 +89,13 @@ class NnTrainer extends HTMLElement {
     this.#charts = createCharts(part('chart-loss'), part('chart-accuracy'));
     part('train').addEventListener('click', () => this.train().catch(() => {}));
     part('stop').addEventListener('click', () => this.stop());
+    part('resume-training').addEventListener('click', () => this.resume().catch(() => {}));
     this.#showPanels();
     this.#status('Press Train.');
     this.#preview();
-    if (this.hasAttribute('autostart')) queueMicrotask(() => this.train().catch(() => {}));
+    this.#offerResume().finally(() => {
+      if (this.hasAttribute('autostart') && !this.#resumable) this.train().catch(() => {});
+    });
   }
 
   disconnectedCallback() {
@@ -239,9 +247,38 @@ class NnTrainer extends HTMLElement {
     return scaled.reshape([-1, ...shape]);
   }
 
+  // ---------- checkpoints ----------
+
+  // One per widget of a page: its id (or its place among the page's widgets)
+  #checkpointId() {
+    const which = this.id || String([...document.querySelectorAll('nn-trainer')].indexOf(this));
+    return `nn-trainer:${location.pathname}#${which}`;
+  }
+
+  // What the training is made from: a checkpoint of other attributes is not this training's
+  #recipe() {
+    return JSON.stringify([ATTRIBUTES.map((a) => this.getAttribute(a)), this.querySelector('script[type="application/json"]')?.textContent ?? null]);
+  }
+
+  async #offerResume() {
+    const found = (await nn.checkpoints.list().catch(() => [])).find((c) => c.id === this.#checkpointId());
+    if (!found || found.meta?.recipe !== this.#recipe()) return;
+    this.#resumable = { epoch: found.epoch, batch: found.batch, epochs: found.epochs };
+    const where = found.batch > 0 ? `in epoch ${found.epoch + 1}` : `after epoch ${found.epoch}`;
+    this.#views.part('resume-training').hidden = false;
+    this.#status(`A training was interrupted ${where} of ${found.epochs}: Resume training continues it, Train starts again.`);
+  }
+
+  // Continues the interrupted training from its last checkpoint: the same weights as an uninterrupted one
+  async resume() {
+    if (this.#busy) throw new Error('nn-trainer: already training');
+    const record = await nn.checkpoints.load(this.#checkpointId());
+    return this.train({ resumeFrom: record });
+  }
+
   // ---------- training ----------
 
-  async train() {
+  async train({ resumeFrom = null } = {}) {
     if (this.#busy) throw new Error('nn-trainer: already training');
     this.#busy = true;
     this.#setButtons(true);
@@ -253,10 +290,15 @@ class NnTrainer extends HTMLElement {
       const split = this.#number('validation-split', 0);
       const { xTrain, yTrain, xTest, yTest } = data.parts;
       const validation = split > 0 || !xTest ? { validationSplit: split } : { validationData: [this.#inputs(xTest), this.#targets(yTest)] };
-      this.#charts.reset(epochs);
+      const id = this.#checkpointId();
+      if (resumeFrom) this.#charts.restore(resumeFrom.meta.charts);
+      else { this.#charts.reset(epochs); await nn.checkpoints.delete(id).catch(() => {}); }
+      this.#resumable = null;
+      this.#views.part('resume-training').hidden = true;
       let steps = 1, lastPaint = 0;
       const history = await model.fit(this.#inputs(xTrain), this.#targets(yTrain), {
-        epochs, batchSize, shuffle: true, ...validation,
+        epochs, batchSize, shuffle: true, ...validation, resumeFrom: resumeFrom ?? undefined,
+        checkpoint: { id, everySeconds: CHECKPOINT_SECONDS, meta: () => ({ recipe: this.#recipe(), charts: this.#charts.snapshot() }) },
         callbacks: {
           onTrainBegin() { steps = this.params.steps; },
           onYield: (epoch, batch, logs) => {

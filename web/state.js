@@ -22,6 +22,7 @@ export function initialState() {
     failed: null,        // what ended in the error phase: 'train', 'load-data', 'init' or 'crash'
     notice: null,        // { text } shown in the status line (not an error)
     resumable: null,     // a training checkpoint the page offers to resume: { epoch, batch, epochs, savedAt, ... }
+    saved: { models: [], current: null },  // models kept in this browser: [{ name, dateSaved, metadata }], newest first; the one in use
   };
 }
 
@@ -105,6 +106,7 @@ const reducers = {
     ...s, model: e.model, hasModel: s.hasModel || e.model.origin !== 'preview',
   }),
   'model-saved': (s, e) => (s.model ? { ...s, model: { ...s.model, savedAt: e.savedAt } } : s),
+  'saved-models': (s, e) => ({ ...s, saved: { models: e.models, current: e.current } }),
   'error': (s, e) => failure(s, e),
   'alert': (s, e) => ({ ...s, alert: e.text ? { text: e.text } : null }),
   'notice': (s, e) => ({ ...s, notice: e.text ? { text: e.text } : null }),

@@ -5,6 +5,7 @@
 import * as nn from './neurite.js';
 import { checkSettings, optimizerConfig, recipeLoss } from './settings.js';
 import { activeMs, initialState, isTraining, isReadyToTrain, next } from './state.js';
+import { storageErrorMessage } from './lib/idb.js';
 import { createStorage } from './storage.js';
 import { createBanner } from './ui/banner.js';
 import { createCharts } from './ui/charts.js';
@@ -13,6 +14,7 @@ import { part } from './ui/dom.js';
 import { trainerMarkup } from './ui/layout.js';
 import { createModelView } from './ui/model-view.js';
 import { createResultsView } from './ui/results.js';
+import { createSavedModelsView } from './ui/saved-models.js';
 import { MILESTONE_PROBE, createTrainingView } from './ui/training-view.js';
 
 const GALLERY_SIZE = 40;          // misclassified test images shown
@@ -38,7 +40,8 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
   let model = null;            // the library's model that predictions and saves use
   let pendingTrain = false;    // Train was pressed before the data was there: train once it is (a checkpoint: resume it)
   let dataStale = true;        // the data choice changed since the last load
-  let saving = Promise.resolve(null); // the latest write of the model to IndexedDB (its savedAt)
+  let kept = null;             // {model, name, metadata}: where the model in use is kept in this browser
+  let saving = Promise.resolve(null); // the latest write of the model to IndexedDB (its name)
   let pause = null;            // {promise, resume} while paused
   const restarts = [];
 
@@ -63,7 +66,14 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     onDatasetChange: () => { dataStale = true; },
     onModelChange: () => previewModel(),
   });
-  views.push(createBanner(root, { onDismiss: () => alertUser(null) }), controls, createTrainingView(root), createResultsView(root), createModelView(root));
+  const savedModels = createSavedModelsView(root, {
+    onLoad: (name) => loadKept(name),
+    onRename: (from, to) => savedAction(`rename “${from}”`, () => storage.rename(from, to).then(() => { if (kept?.name === from) kept.name = to; })),
+    onDownload: (name) => savedAction(`download “${name}”`, () => storage.download(name)),
+    onDelete: (name) => savedAction(`delete “${name}”`, () => storage.remove(name).then(() => { if (kept?.name === name) kept = null; })),
+  });
+  views.push(createBanner(root, { onDismiss: () => alertUser(null) }), controls, createTrainingView(root), createResultsView(root),
+    createModelView(root), savedModels);
 
   // ---------- engine ----------
 
@@ -185,40 +195,98 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     return m;
   }
 
-  async function persistModel(origin, extra = {}) {
+  // ---------- models kept in this browser ----------
+
+  async function refreshSaved() {
+    const models = await storage.list().catch(() => []);
+    dispatch({ type: 'saved-models', models, current: kept?.name ?? null });
+  }
+
+  async function savedAction(what, action) {
+    try {
+      await action();
+    } catch (err) {
+      alertUser(`Could not ${what}: ${storageErrorMessage(err)}.`);
+    }
+    await refreshSaved();
+  }
+
+  // Keeps the model in use in this browser: a new entry in the list (named after `label` and the
+  // data set), or, for the model already kept, its entry brought up to date (say, with its test
+  // accuracy). A full disk is a message; the model stays in the page and can be saved to files.
+  function keepModel(origin, { label, ...facts } = {}) {
+    const m = model;
     saving = (async () => {
-      const { modelJson, weights } = await model.toArtifacts();
-      const savedAt = Date.now();
-      await storage.save({ modelJson, weights, origin, savedAt, evaluation: state.evaluation, ...extra });
+      const same = kept?.model === m;
+      // keptAt: when it joined the list (a later update, such as its test accuracy, leaves it)
+      const metadata = { keptAt: Date.now(), ...(same ? kept.metadata : {}), origin, ...facts, ...(label ? { model: label } : {}) };
+      const base = [metadata.model ?? 'model', nn.datasets.catalog[metadata.dataset]?.label].filter(Boolean).join(' · ');
+      const name = same ? kept.name : await storage.freshName(base);
+      const savedAt = await storage.keep(m, name, { metadata, evaluation: state.evaluation });
+      kept = { model: m, name, metadata };
       dispatch({ type: 'model-saved', savedAt });
-      return savedAt;
+      await refreshSaved();
+      return name;
     })().catch((err) => {
-      console.warn('Neurite: the model could not be kept in IndexedDB:', err);
+      alertUser(`The model could not be kept in this browser: ${storageErrorMessage(err)}. Save model keeps it in files.`);
       return null;
     });
     return saving;
   }
 
-  // The first restore uses the record read while the engine started; after a crash, a fresh one.
-  let savedRecord = storage.load().catch(() => null);
+  // A kept model, made the one in use: after a reload (the one this trainer used last), or from the list.
+  async function useKept(name, evaluation = null) {
+    const m = compiledForUse(await storage.loadModel(name, { engine, seed: 0 }));
+    const info = await describe(m, 'restored');
+    adopt(m);
+    const entry = (await storage.list().catch(() => [])).find((e) => e.name === name);
+    kept = { model: m, name, metadata: { keptAt: entry?.dateSaved, ...m.getUserDefinedMetadata()?.neurite } };
+    dispatch({ type: 'model-info', model: { ...info, savedAt: entry?.dateSaved, savedName: name } });
+    dispatch({ type: 'evaluation', evaluation: evaluation && { ...evaluation, note: 'Measured when the model was kept.' } });
+    saving = Promise.resolve(name);
+    predictor.refresh();
+    await refreshSaved();
+    return { dateSaved: entry?.dateSaved ?? Date.now() };
+  }
+
   async function restoreModel() {
-    const record = await (savedRecord ?? storage.load().catch(() => null));
-    savedRecord = null;
+    const record = await storage.inUse().catch(() => null);
+    await refreshSaved();
     if (!record) return false;
-    const when = new Date(record.savedAt).toLocaleString();
     try {
-      const m = compiledForUse(await nn.loadModel({ modelJson: record.modelJson, weights: record.weights }, { engine, seed: 0 }));
-      const info = await describe(m, 'restored');
-      adopt(m);
-      dispatch({ type: 'model-info', model: { ...info, savedAt: record.savedAt } });
-      if (record.evaluation) dispatch({ type: 'evaluation', evaluation: { ...record.evaluation, note: `Measured when the model was saved (${when}).` } });
-      dispatch({ type: 'notice', text: `Restored model from ${when}.` });
-      saving = Promise.resolve(record.savedAt);
-      predictor.refresh();
+      if (record.modelJson) return await adoptLegacy(record);
+      const entry = await useKept(record.name, record.evaluation);
+      dispatch({ type: 'notice', text: `Restored model from ${new Date(entry.dateSaved).toLocaleString()}: “${record.name}”.` });
       return true;
     } catch (err) {
-      alertUser(`The model saved in this browser could not be restored: ${err.message}`);
+      if (/no model is saved under that name/.test(err.message)) { await storage.forget().catch(() => {}); return false; }
+      alertUser(`The model kept in this browser could not be restored: ${err.message}`);
       return false;
+    }
+  }
+
+  // A model an older version of the page kept in its single slot: restored, then moved into the list.
+  async function adoptLegacy(record) {
+    const m = compiledForUse(await nn.loadModel({ modelJson: record.modelJson, weights: record.weights }, { engine, seed: 0 }));
+    adopt(m);
+    dispatch({ type: 'model-info', model: { ...(await describe(m, 'restored')), savedAt: record.savedAt } });
+    if (record.evaluation) dispatch({ type: 'evaluation', evaluation: record.evaluation });
+    predictor.refresh();
+    await keepModel('restored', { label: 'model', accuracy: record.evaluation?.accuracy, dataset: record.evaluation?.source,
+      keptAt: record.savedAt });
+    return true;
+  }
+
+  async function loadKept(name) {
+    if (isTraining(state)) return;
+    try {
+      await useKept(name);
+      await storage.use(name).catch(() => {});  // a reload brings this one back
+      dispatch({ type: 'alert', text: null });
+      dispatch({ type: 'notice', text: `Loaded “${name}” from this browser.` });
+      if (data && !dataStale) evaluate().catch(fail('evaluate'));
+    } catch (err) {
+      dispatch({ type: 'error', during: 'load-model', message: err.message });
     }
   }
 
@@ -238,7 +306,8 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       dispatch({ type: 'alert', text: null });
       dispatch({ type: 'notice', text: `Loaded ${name}.` });
       predictor.refresh();
-      await persistModel('file');
+      kept = null;
+      await keepModel('file', { label: name.replace(/\.json$/i, ''), dataset: m.getUserDefinedMetadata()?.neurite?.dataset });
       if (data && !dataStale) evaluate().catch(fail('evaluate'));
     } catch (err) {
       dispatch({ type: 'error', during: 'load-model', message: err.message });
@@ -293,6 +362,8 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     try {
       await m.ready();
       adopt(m);
+      kept = null;  // the kept model is no longer the one in use (a reload brings it back until this one is kept)
+      refreshSaved();
       dispatch({ type: 'model-info', model: await describe(m, 'trained') });
       const x = inputs(data.xTrain, m), y = data.yTrain;
       if (!resume) {
@@ -343,7 +414,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       pause = null;
       dispatch({ type: 'train-done', stopped: history.history.loss.length < s.epochs || m.stopTraining });
       predictor.refresh();
-      persistModel('trained');
+      keepModel('trained', trainedFacts(modelName, s, history.history));
       setTimeout(() => evaluate().catch(fail('evaluate')), 0);
     } catch (err) {
       pause = null;
@@ -353,25 +424,35 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     }
   }
 
+  // What the list of kept models says about a training that has just ended
+  function trainedFacts(label, s, history) {
+    const accuracy = history.val_accuracy?.at(-1);
+    return { label, dataset: data?.source, accuracy, accuracyOn: s.validation === 'test' ? 'test' : 'validation' };
+  }
+
   // A diverged training's weights predict nothing but NaN: the model goes back to this training's
   // last checkpoint (at most an epoch or CHECKPOINT_SECONDS old); without one, to the model kept in
   // this browser from before (trained or loaded), or else to the weights this training started from.
   async function rollBack(start) {
     const checkpoint = await nn.checkpoints.load(checkpointId).catch(() => null);
-    const kept = checkpoint ? null : await storage.load().catch(() => null);
-    const from = checkpoint ?? kept ?? start;
-    if (!from) return;
-    const m = compiledForUse(await nn.loadModel({ modelJson: from.modelJson, weights: from.weights }, { engine, seed: 0 }));
-    const info = await describe(m, checkpoint ? 'trained' : kept ? 'restored' : 'trained');
-    adopt(m);
-    dispatch({ type: 'model-info', model: info });
-    const where = checkpoint ? (checkpoint.batch > 0 ? `this training's last checkpoint, in epoch ${checkpoint.epoch + 1}`
-      : `this training's last checkpoint, after epoch ${checkpoint.epoch}`)
-      : kept ? 'the model you had before this training' : 'the weights this training started from';
+    const before = checkpoint ? null : await storage.inUse().catch(() => null);
+    let where;
+    if (before?.name && await useKept(before.name, before.evaluation).then(() => true, () => false)) {
+      where = 'the model you had before this training';
+    } else {
+      const from = checkpoint ?? start;
+      if (!from) return;
+      const m = compiledForUse(await nn.loadModel({ modelJson: from.modelJson, weights: from.weights }, { engine, seed: 0 }));
+      const info = await describe(m, 'trained');
+      adopt(m);
+      dispatch({ type: 'model-info', model: info });
+      where = checkpoint ? (checkpoint.batch > 0 ? `this training's last checkpoint, in epoch ${checkpoint.epoch + 1}`
+        : `this training's last checkpoint, after epoch ${checkpoint.epoch}`) : 'the weights this training started from';
+    }
     alertUser(`${state.alert?.text ?? ''} The model is back to ${where}, and can be saved.`.trim());
     if (checkpoint) {
       await nn.checkpoints.delete(checkpointId).catch(() => {});  // resuming it would diverge the same way
-      persistModel('trained');
+      keepModel('trained', { label: checkpoint.meta?.model, dataset: checkpoint.meta?.source });
     }
   }
 
@@ -459,7 +540,9 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
     };
     if (m !== model) return;
     dispatch({ type: 'evaluation', evaluation });
-    saving.then((savedAt) => savedAt && storage.patch(savedAt, { evaluation })).catch(() => {});
+    // the kept copy gets the test accuracy the list shows
+    saving.then((name) => name && kept?.model === m
+      && keepModel(kept.metadata.origin, { dataset: evaluation.source, accuracy: evaluation.accuracy, accuracyOn: 'test' }));
   }
 
   // ---------- drawing pad → prediction ----------

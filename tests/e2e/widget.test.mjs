@@ -37,6 +37,13 @@ const PAGE = `<!doctype html>
 <nn-trainer id="csv" src="points.csv" layers="dense 8 relu, dense 1 sigmoid" epochs="30" batch-size="16" panels="controls boundary"></nn-trainer>
 `;
 
+// One widget whose training a reload interrupts
+const RESUME_PAGE = `<!doctype html>
+<script type="module" src="assets/neurite/nn-trainer.js"></script>
+<nn-trainer id="resumable" dataset="mnist" layers="flatten, dense 32 relu, dropout 0.2, dense 10" epochs="2" seed="9"
+            panels="controls chart"></nn-trainer>
+`;
+
 // A person's own CSV: two features and a label, with a header line (label: above the line y = x / 2)
 function pointsCsv() {
   let s = 11;
@@ -76,6 +83,7 @@ describe('<nn-trainer> widgets on a plain static host', () => {
     site = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-site-'));
     fs.cpSync(path.join(root, 'dist'), path.join(site, 'assets/neurite'), { recursive: true });
     fs.writeFileSync(path.join(site, 'index.html'), PAGE);
+    fs.writeFileSync(path.join(site, 'resume.html'), RESUME_PAGE);
     fs.writeFileSync(path.join(site, 'points.csv'), pointsCsv());
     await savedModel(path.join(site, 'saved'));
     server = await plainServer(site);
@@ -151,6 +159,44 @@ describe('<nn-trainer> widgets on a plain static host', () => {
     const logs = await ended;
     assert.ok(logs.val_accuracy > 0.9, `validation accuracy on the CSV's held-out fifth: ${logs.val_accuracy}`);
     assert.match(await csv.getByRole('status').first().textContent(), /Trained 30 epochs/);
+  });
+
+  test('a reload during training offers Resume training, which ends where an uninterrupted training does', async () => {
+    const other = await browser.newPage();
+    other.on('pageerror', (e) => problems.push(`resume page error: ${e.message}`));
+    try {
+      await other.goto(`http://127.0.0.1:${server.address().port}/resume.html`);
+      const widget = other.locator('#resumable');
+      const status = () => widget.getByRole('status').first().textContent();
+      await other.waitForFunction(() => /Press Train/.test(document.getElementById('resumable').shadowRoot.querySelector('[role="status"]').textContent),
+        null, { timeout: 60000 });
+      const trained = () => other.evaluate(() => new Promise((resolve) => document.getElementById('resumable')
+        .addEventListener('trainend', (e) => resolve(e.detail.history), { once: true })));
+      const uninterrupted = trained();
+      await widget.getByRole('button', { name: 'Train' }).click();
+      const expected = await uninterrupted;
+      assert.equal(expected.loss.length, 2);
+
+      // again, and a reload once the first epoch's checkpoint is written
+      await widget.getByRole('button', { name: 'Train' }).click();
+      await other.waitForFunction(async () => (await (await import(new URL('assets/neurite/neurite.js', location.href).href)).checkpoints.list())
+        .some((c) => c.id.endsWith('#resumable') && c.epoch === 1 && c.batch === 0), null, { timeout: 60000, polling: 100 });
+      await other.reload();
+      const resume = widget.getByRole('button', { name: 'Resume training' });
+      await resume.waitFor({ state: 'visible', timeout: 60000 });
+      assert.match(await status(), /A training was interrupted after epoch 1 of 2/);
+      const resumed = trained();
+      await resume.click();
+      const history = await resumed;
+      assert.deepEqual(history, expected, 'the resumed training ends with the uninterrupted one\'s history, bit for bit');
+      assert.match(await status(), /Trained 2 epochs/);
+      assert.equal(await resume.isHidden(), true);
+      const left = await other.evaluate(async () => (await (await import(new URL('assets/neurite/neurite.js', location.href).href)).checkpoints.list()).length);
+      assert.equal(left, 0, 'a finished training leaves no checkpoint');
+      await other.screenshot({ path: path.join(root, 'test-results', 'widget-resumed.png'), fullPage: true });
+    } finally {
+      await other.close();
+    }
   });
 
   test('the host page\'s CSS does not leak in, and nothing is fetched but the copied dist/', async () => {

@@ -140,18 +140,3 @@ test('real MNIST digits drawn 10× larger come back as the original images', () 
   console.log(`MNIST round trip over ${digits.length} test digits: mean |Δ| ${mean.toExponential(2)}, worst ${worst.toExponential(2)}`);
   assert.ok(mean < 0.005, `mean absolute difference ${mean}`);
 });
-
-// Timed as the fastest of 50 runs: the budget is about the code, not about whatever else shares the CPU.
-test('fast enough to run on every stroke (< 2 ms for 280×280)', () => {
-  const rgba = paint(blank(), disc(140, 140, 100));
-  for (let i = 0; i < 20; i++) preprocessDrawing(rgba, SIZE, SIZE); // let the JIT warm up
-  const times = [];
-  for (let i = 0; i < 50; i++) {
-    const t0 = performance.now();
-    preprocessDrawing(rgba, SIZE, SIZE);
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  console.log(`preprocessDrawing 280×280: fastest ${times[0].toFixed(3)} ms, median ${times[25].toFixed(3)} ms`);
-  assert.ok(times[0] < 2, `fastest run ${times[0]} ms`);
-});

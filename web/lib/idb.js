@@ -32,6 +32,13 @@ export function idbStore(database, store) {
     delete: (key) => run('readwrite', (s) => s.delete(key)),
     keys: () => run('readonly', (s) => s.getAllKeys()),
     all: () => run('readonly', (s) => s.getAll()),
+    // [[key, value], ...] read in one transaction, so no key comes without its value
+    entries: () => run('readonly', (s) => {
+      const out = [];
+      const cursor = s.openCursor();
+      cursor.onsuccess = () => { const c = cursor.result; if (c) { out.push([c.key, c.value]); c.continue(); } };
+      return { get result() { return out; } };
+    }),
   };
 }
 

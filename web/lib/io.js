@@ -18,9 +18,11 @@ function withWeightsPath(modelJson, path) {
   return json;
 }
 
-function info(modelJson, weights) {
-  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON',
-    modelTopologyBytes: JSON.stringify(modelJson.modelTopology).length, weightDataBytes: weights.byteLength } };
+// TF.js' ModelArtifactsInfo, and (an addition of ours) the model's user-defined metadata
+function artifactsInfo(modelJson, weights, dateSaved = Date.now()) {
+  return { dateSaved: new Date(dateSaved), modelTopologyType: 'JSON',
+    modelTopologyBytes: JSON.stringify(modelJson.modelTopology).length, weightDataBytes: weights.byteLength,
+    ...(modelJson.userDefinedMetadata ? { userDefinedMetadata: modelJson.userDefinedMetadata } : {}) };
 }
 
 // TF.js' ModelArtifacts, for an IOHandler of TF.js' own
@@ -33,6 +35,7 @@ function tfjsArtifacts({ modelJson, weights }) {
 function fromTfjsArtifacts(a) {
   const weights = Array.isArray(a.weightData) ? concat(a.weightData.map((b) => new Uint8Array(b))).buffer : a.weightData;
   return { modelJson: { modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, trainingConfig: a.trainingConfig,
+    ...(a.userDefinedMetadata ? { userDefinedMetadata: a.userDefinedMetadata } : {}),
     weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }] }, weights };
 }
 
@@ -52,13 +55,16 @@ async function nodeFs() {
   return { mkdir, readFile, writeFile, path };
 }
 
+// artifacts.dateSaved (ms), when given, is kept: a copy or a rename does not make a model newer.
 export async function saveArtifacts(artifacts, destination) {
   const { modelJson, weights } = artifacts;
+  const dateSaved = artifacts.dateSaved ?? Date.now();
   if (destination && typeof destination.save === 'function') return destination.save(tfjsArtifacts(artifacts));
   if (typeof destination !== 'string') throw new TypeError('save: give a URL (indexeddb://name, downloads://name, file://dir) or an IOHandler');
   const { scheme: kind, path } = scheme(destination);
   if (kind === 'indexeddb') {
-    await models.put(path, { modelJson, weights, dateSaved: Date.now() });
+    if (!path) throw new Error('save: indexeddb:// needs a name (indexeddb://my-model)');
+    await models.put(path, { modelJson, weights, dateSaved });
   } else if (kind === 'downloads') {
     if (typeof document === 'undefined') throw new Error('save: downloads:// needs a page; in a Worker or in Node use indexeddb:// or file://dir');
     const name = path || 'model';
@@ -72,7 +78,7 @@ export async function saveArtifacts(artifacts, destination) {
   } else {
     throw new Error(`save: cannot save to '${destination}' (use indexeddb://name, downloads://name or file://dir)`);
   }
-  return info(modelJson, weights);
+  return { modelArtifactsInfo: artifactsInfo(modelJson, weights, dateSaved) };
 }
 
 function concat(parts) {
@@ -142,22 +148,46 @@ export async function loadArtifacts(source) {
   if (kind === 'indexeddb') {
     const record = await models.get(path);
     if (!record) throw new Error(`indexeddb://${path}: no model is saved under that name`);
-    return { modelJson: record.modelJson, weights: record.weights };
+    return { modelJson: record.modelJson, weights: record.weights, dateSaved: record.dateSaved };
   }
   if (kind === 'file') return fromFileDir(path);
   const base = typeof location !== 'undefined' ? location.href : undefined;
   return fromUrl(new URL(source, base).href);
 }
 
-// TF.js' tf.io.listModels / removeModel for indexeddb://
+// TF.js' tf.io.listModels / removeModel / copyModel / moveModel for indexeddb:// (a copy or a move
+// may also go to downloads:// or file://). listModels gives each model's ModelArtifactsInfo, with
+// its userDefinedMetadata (model.setUserDefinedMetadata) when it has some.
 export async function listModels() {
-  const keys = await models.keys();
   const out = {};
-  for (const key of keys) out[`indexeddb://${key}`] = {};
+  for (const [key, record] of await models.entries()) out[`indexeddb://${key}`] = artifactsInfo(record.modelJson, record.weights, record.dateSaved);
   return out;
 }
-export function removeModel(url) {
-  const { scheme: kind, path } = scheme(url);
-  if (kind !== 'indexeddb') return Promise.reject(new Error(`removeModel: only indexeddb:// models can be removed, not '${url}'`));
-  return models.delete(path);
+
+function storedName(url, what) {
+  const { scheme: kind, path } = scheme(String(url));
+  if (kind !== 'indexeddb' || !path) throw new Error(`${what}: give a model kept in this browser (indexeddb://name), not '${url}'`);
+  return path;
+}
+
+export async function removeModel(url) {
+  const name = storedName(url, 'removeModel');
+  const record = await models.get(name);
+  if (record === undefined) throw new Error(`removeModel: no model is saved as ${url}`);
+  await models.delete(name);
+  return artifactsInfo(record.modelJson, record.weights, record.dateSaved);
+}
+
+export async function copyModel(sourceUrl, destinationUrl) {
+  if (sourceUrl === destinationUrl) throw new Error(`copyModel: the source and the destination are the same (${sourceUrl})`);
+  const { modelArtifactsInfo } = await saveArtifacts(await loadArtifacts(sourceUrl), destinationUrl);
+  return modelArtifactsInfo;
+}
+
+// The copy is written before the source is deleted, so a failed move loses nothing.
+export async function moveModel(sourceUrl, destinationUrl) {
+  storedName(sourceUrl, 'moveModel');
+  const info = await copyModel(sourceUrl, destinationUrl);
+  await models.delete(storedName(sourceUrl, 'moveModel'));
+  return info;
 }

@@ -39,6 +39,7 @@ export class Sequential {
   #compiled = null;     // the last compile() call's settings (applied before the next request)
   #fit = null;          // the running fit: {id}
   #artifacts = null;    // a loaded model's files, for creation in the worker
+  #userDefinedMetadata = undefined;  // TF.js' free-form metadata, kept in model.json
   #stopTraining = false;
 
   constructor({ layers = [], name, seed, engine } = {}) {
@@ -52,6 +53,7 @@ export class Sequential {
   static fromArtifacts({ modelJson, weights }, { engine, seed } = {}) {
     const model = Sequential.fromTopology(modelJson.modelTopology?.model_config ?? modelJson.modelTopology, { engine, seed });
     model.#artifacts = { modelJson, weights };
+    model.#userDefinedMetadata = modelJson.userDefinedMetadata;
     return model;
   }
 
@@ -362,9 +364,20 @@ export class Sequential {
     return all;
   }
 
+  // TF.js' metadata of a model's own (a plain JSON object), saved in model.json and loaded back
+  setUserDefinedMetadata(metadata) {
+    if (metadata === undefined) { this.#userDefinedMetadata = undefined; return; }
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+      throw new TypeError('setUserDefinedMetadata: give a plain object');
+    this.#userDefinedMetadata = JSON.parse(JSON.stringify(metadata));
+  }
+  getUserDefinedMetadata() { return this.#userDefinedMetadata; }
+
   // The TF.js Layers files: {modelJson (object), weights (ArrayBuffer)}
   async toArtifacts() {
-    return this.#request(Request.MODEL_SAVE, {});
+    const artifacts = await this.#request(Request.MODEL_SAVE, {});
+    if (this.#userDefinedMetadata) artifacts.modelJson.userDefinedMetadata = this.#userDefinedMetadata;
+    return artifacts;
   }
 
   // TF.js' save('indexeddb://name' | 'downloads://name' | 'file://dir' (Node) | an IOHandler)

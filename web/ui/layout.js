@@ -106,6 +106,12 @@ export function trainerMarkup(p) {
         <input type="file" data-ui="model-files" multiple accept=".json,.bin,application/json,application/octet-stream" hidden>
       </div>
     </section>
+
+    <section class="card" aria-labelledby="${p}-saved-title">
+      <h2 id="${p}-saved-title">Models kept in this browser</h2>
+      <p class="hint" data-ui="saved-empty">None yet: every model you train or load is kept here.</p>
+      <ul class="saved-models" data-ui="saved-models" aria-labelledby="${p}-saved-title"></ul>
+    </section>
   </div>
 
   <div class="column results">

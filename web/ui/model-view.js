@@ -50,7 +50,9 @@ function originText(model) {
   switch (model.origin) {
     case 'preview': return 'Preview of the model you will train (not trained yet).';
     case 'trained': return 'The model trained in this page.';
-    case 'restored': return `Restored model from ${new Date(model.savedAt).toLocaleString()}.`;
+    case 'restored': return model.savedName
+      ? `Restored model from ${new Date(model.savedAt).toLocaleString()}: “${model.savedName}”, kept in this browser.`
+      : `Restored model from ${new Date(model.savedAt).toLocaleString()}.`;
     case 'file': return `Loaded from ${model.fileName ?? 'a model file'}.`;
     default: return '';
   }

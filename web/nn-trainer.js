@@ -69,7 +69,7 @@ class NnTrainer extends HTMLElement {
   #views = null;
   #charts = null;
   #predictor = null;
-  #resumable = null;  // an interrupted training of this widget, kept in IndexedDB: { epoch, batch, epochs }
+  #resumable = null;  // an interrupted training of this widget, kept in IndexedDB: { epoch, batch, epochs, text }
 
   constructor() {
     super();
@@ -212,7 +212,7 @@ class NnTrainer extends HTMLElement {
   async #prepare() {
     if (this.#busy) return;
     const { data } = await this.#setUp();
-    this.#status(`${this.#describeData(data)} Press Train.`);
+    this.#status(this.#resumable?.text ?? `${this.#describeData(data)} Press Train.`);
     await this.#render();
   }
 
@@ -263,10 +263,11 @@ class NnTrainer extends HTMLElement {
   async #offerResume() {
     const found = (await nn.checkpoints.list().catch(() => [])).find((c) => c.id === this.#checkpointId());
     if (!found || found.meta?.recipe !== this.#recipe()) return;
-    this.#resumable = { epoch: found.epoch, batch: found.batch, epochs: found.epochs };
     const where = found.batch > 0 ? `in epoch ${found.epoch + 1}` : `after epoch ${found.epoch}`;
+    const text = `A training was interrupted ${where} of ${found.epochs}: Resume training continues it, Train starts again.`;
+    this.#resumable = { epoch: found.epoch, batch: found.batch, epochs: found.epochs, text };
     this.#views.part('resume-training').hidden = false;
-    this.#status(`A training was interrupted ${where} of ${found.epochs}: Resume training continues it, Train starts again.`);
+    this.#status(text);
   }
 
   // Continues the interrupted training from its last checkpoint: the same weights as an uninterrupted one

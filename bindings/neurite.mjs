@@ -26,7 +26,11 @@ const registry = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((handle) => { try { handle.delete(); } catch { /* already gone */ } })
   : null;
 
+const OUT_OF_MEMORY = 'the engine ran out of memory: its WebAssembly memory cannot grow any further here';
+
 function neuriteError(e) {
+  // a failed allocation arrives as C++'s what(), which tells a person nothing
+  if (e instanceof Error && /^std::bad_alloc/.test(e.message)) return new Error(OUT_OF_MEMORY);
   if (e instanceof Error) return e;
   // not from the guarded entry points (e.g. a WebAssembly.Exception): still an Error, never a number
   return new Error(`neurite: native failure (${typeof e === 'object' ? Object.prototype.toString.call(e) : e})`);
@@ -368,12 +372,20 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
     },
 
     // values: shape[0] samples, row-major; bytes are divided by `divisor` as batches are gathered.
+    // A set larger than the memory can grow to is an error that gives both sizes.
     createSamples(values, shape, { divisor = 1 } = {}) {
-      if (values instanceof Uint8Array || values instanceof Uint8ClampedArray)
-        return new Samples(guard(() => Module.samplesFromBytes(values, Array.from(shape), divisor)));
-      if (!(values instanceof Float32Array)) throw new TypeError('createSamples: values must be a Float32Array or a Uint8Array');
-      if (divisor !== 1) throw new RangeError('createSamples: a divisor applies to bytes only');
-      return new Samples(guard(() => Module.samplesFromFloats(values, Array.from(shape))));
+      const bytes = values instanceof Uint8Array || values instanceof Uint8ClampedArray;
+      if (!bytes && !(values instanceof Float32Array)) throw new TypeError('createSamples: values must be a Float32Array or a Uint8Array');
+      if (!bytes && divisor !== 1) throw new RangeError('createSamples: a divisor applies to bytes only');
+      try {
+        return new Samples(guard(() => (bytes ? Module.samplesFromBytes(values, Array.from(shape), divisor)
+          : Module.samplesFromFloats(values, Array.from(shape)))));
+      } catch (err) {
+        if (err.message !== OUT_OF_MEMORY) throw err;
+        const mb = (n) => Math.round(n / 2 ** 20).toLocaleString('en-US');
+        throw new Error(`${OUT_OF_MEMORY}: these ${shape[0].toLocaleString('en-US')} examples need ${mb(values.byteLength)} MB `
+          + `on top of the ${mb(Module.HEAP8.buffer.byteLength)} MB it holds; train on fewer examples`);
+      }
     },
     // {x: n × 2 features, y: n labels} of a core's 2-D data set ('circles', 'moons', 'random-binary')
     toyDataset(name, n, seed = 0) {

@@ -6,6 +6,9 @@ export const ENGINES = [
   { key: 'neurite-mt', label: 'Neurite wasm pthreads', script: 'neurite.mjs', type: 'module', options: { threaded: true } },
   // the same core through the JavaScript library (dist/neurite.js: model.fit, its own Worker)
   { key: 'neurite-lib', label: 'Neurite library (model.fit)', script: 'neurite-lib.mjs', type: 'module', options: { threaded: false } },
+  // the same, checkpointing to IndexedDB at each fit's end and every 2 s (the page: each epoch's end and every 20 s)
+  { key: 'neurite-lib-checkpoints', label: 'Neurite library, checkpoints every 2 s', script: 'neurite-lib.mjs', type: 'module',
+    options: { threaded: false, checkpointSeconds: 2 } },
   { key: 'tfjs-wasm', label: 'TF.js wasm', script: 'tfjs.js', type: 'classic', options: { backend: 'wasm' } },
   { key: 'tfjs-cpu', label: 'TF.js cpu', script: 'tfjs.js', type: 'classic', options: { backend: 'cpu' } },
   { key: 'convnetjs', label: 'ConvNetJS', script: 'convnetjs.js', type: 'classic', options: {} },

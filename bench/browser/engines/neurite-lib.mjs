@@ -1,10 +1,11 @@
 // Neurite as a learner uses it: dist/neurite.js, a preset's topology, compile, and model.fit over
 // consecutive slices of MNIST (loaded by the library itself, so it stays uint8 in its worker).
-// The timed runs call trainBatches once each: one fit of that many batches, with no callbacks.
+// The timed runs call trainBatches once each: one fit of that many batches, with no callbacks, and
+// (checkpointSeconds) checkpoints written to IndexedDB at its end and every that many seconds.
 import * as nn from '/neurite.js';
 import { BATCH_SIZE } from '../workloads.mjs';
 
-export async function createNeuriteLibrary({ threaded = false }) {
+export async function createNeuriteLibrary({ threaded = false, checkpointSeconds = 0 }) {
   const engine = new nn.Engine({ threaded });
   const info = await engine.ready();
   const { xTrain, yTrain, xTest, yTest } = await nn.datasets.mnist.load({ engine });
@@ -12,7 +13,7 @@ export async function createNeuriteLibrary({ threaded = false }) {
   let model = null, x = null, xt = null, cursor = 0;
 
   return {
-    info: { simd: info.simd, threads: info.threaded, threadControl: false, library: true },
+    info: { simd: info.simd, threads: info.threaded, threadControl: false, library: true, checkpointSeconds },
 
     async build(workload) {
       model = await nn.preset(workload, { engine, seed: 1 });
@@ -28,7 +29,8 @@ export async function createNeuriteLibrary({ threaded = false }) {
       for (let left = count; left > 0;) {
         const k = Math.min(left, perEpoch - cursor);
         const begin = cursor * BATCH_SIZE, n = k * BATCH_SIZE;
-        history = await model.fit(x.slice(begin, n), yTrain.slice(begin, n), { epochs: 1, batchSize: BATCH_SIZE, shuffle: true });
+        history = await model.fit(x.slice(begin, n), yTrain.slice(begin, n), { epochs: 1, batchSize: BATCH_SIZE, shuffle: true,
+          ...(checkpointSeconds ? { checkpoint: { id: 'bench', everySeconds: checkpointSeconds } } : {}) });
         left -= k;
         cursor = (cursor + k) % perEpoch;
       }

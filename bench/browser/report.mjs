@@ -138,6 +138,15 @@ export function report(results) {
       + 'Draw pad: web/ui/mnist-preprocess.js on a 280×280 disc, median of 50 calls per visit after 20 to warm up '
       + '(it runs on every stroke; budget 2 ms).');
   }
+  if (results.checkpointCost) {
+    const c = results.checkpointCost;
+    parts.push(`\n### What checkpoints cost (median of ${c.rounds} fits each, alternating)\n\n`
+      + table(['the mlp, 4 epochs of MNIST in the page (single-threaded build)', 'wall time', 'checkpoints written'], [
+        ['without checkpoints', `${fixed(c.withoutSeconds, 2)} s`, '0'],
+        ['with the page\'s (each epoch\'s end, every 20 s)', `${fixed(c.withSeconds, 2)} s`, String(c.checkpointsPerFit)],
+        ['with ÷ without', times(ratio(c.withSeconds, c.withoutSeconds)), ''],
+      ]));
+  }
   if (results.kernels) parts.push(`\n### SGEMM kernels (wasm, one Worker)\n\n${kernelTable(results)}`);
   return parts.join('\n');
 }

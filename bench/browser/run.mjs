@@ -13,6 +13,7 @@ import { nativeBench, nativeTraining } from './native.mjs';
 import { comparisonReport, report } from './report.mjs';
 import { benchKernels, benchWorkload, expandThreadCounts, openBench } from './session.mjs';
 import { SCHEMA, schemaProblems } from './stats.mjs';
+import { benchCheckpointCost } from './checkpoint-cost.mjs';
 import { benchStartup } from './startup.mjs';
 import { TIME_TO_ACCURACY, browserTimeToAccuracy, nativeTimeToAccuracy } from './time-to-accuracy.mjs';
 
@@ -41,6 +42,8 @@ async function browserPart(results, config) {
     if (config.onlyTimeToAccuracy) return;
     log('page start-up: first paint → ready to train, fresh profile per visit');
     results.startup = await benchStartup(bench.browser, { runs: config.runs }, log);
+    log('checkpoints: the mlp fitted 4 epochs with the page\'s checkpoints and without, alternating');
+    results.checkpointCost = await benchCheckpointCost(bench.browser, { rounds: config.runs }, log);
     log('kernels: wasm SIMD peak and SGEMM');
     results.kernels = await benchKernels(bench, GEMM_SHAPES);
     const engines = await expandThreadCounts(bench, ENGINES.filter((e) => config.engines.includes(e.key)));

@@ -36,7 +36,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
   const checkpointId = `trainer:${storageKey}`;
   let state = initialState();
   let registry = null;
-  let data = null;             // {source, xTrain, yTrain, xTest, yTest, testPixels?}
+  let data = null;             // {source, xTrain, yTrain, xTest, yTest}
   let model = null;            // the library's model that predictions and saves use
   let pendingTrain = false;    // Train was pressed before the data was there: train once it is (a checkpoint: resume it)
   let dataStale = true;        // the data choice changed since the last load
@@ -120,7 +120,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       const parts = set ? await set.load({ engine, onProgress }) : await nn.datasets.fromIdx(request.files, { engine, onProgress, classes: 10 });
       const [, h, w] = parts.xTrain.shape;
       for (const t of ['xTrain', 'yTrain', 'xTest', 'yTest']) data?.[t]?.dispose();  // wasm memory only grows: free the old set now
-      data = { source: request.source, ...parts, testPixels: null };
+      data = { source: request.source, ...parts };
       dataStale = false;
       dispatch({ type: 'data-loaded', source: request.source, trainSize: parts.xTrain.shape[0], testSize: parts.xTest.shape[0],
         imageShape: [h, w], classes: 10 });
@@ -511,19 +511,19 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
 
   // ---------- evaluation ----------
 
-  // The first GALLERY_SIZE test images the model gets wrong, with their pixels for thumbnails.
+  // The first GALLERY_SIZE test images the model gets wrong, with their pixels for thumbnails: only
+  // those images are read out of the engine, so the page never holds a copy of the whole test set.
   async function misclassified(m, x, probabilities) {
     const labels = await data.yTest.data();
-    data.testPixels ??= await data.xTest.data();
-    const [, h, w] = data.xTest.shape;
-    const size = h * w, classes = probabilities.length / labels.length;
+    const classes = probabilities.length / labels.length;
     const found = [];
     for (let i = 0; i < labels.length && found.length < GALLERY_SIZE; i++) {
       let predicted = 0;
       for (let j = 1; j < classes; j++) if (probabilities[i * classes + j] > probabilities[i * classes + predicted]) predicted = j;
-      if (predicted !== labels[i]) found.push({ index: i, predicted, truth: labels[i], pixels: data.testPixels.slice(i * size, (i + 1) * size) });
+      if (predicted !== labels[i]) found.push({ index: i, predicted, truth: labels[i] });
     }
-    return found;
+    const pixels = await Promise.all(found.map(({ index }) => data.xTest.slice(index, 1).data()));
+    return found.map((f, k) => ({ ...f, pixels: pixels[k] }));
   }
 
   async function evaluate() {

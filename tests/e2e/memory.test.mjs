@@ -1,6 +1,8 @@
 // Long runs stay flat: 20 epochs in the page (checkpointed at each epoch's end, charts growing) end
 // with the worker's wasm memory within 10 % of its high-water mark over the first epoch, and the
-// objects the page holds within 10 % of theirs after it. Served cross-origin isolated (threaded build).
+// objects the page holds in its last epoch within 10 % of theirs after the first. The page is paused
+// for each heap snapshot, so both are taken in the same state (training, charts drawn); the results
+// view shown at the end is measured apart. Served cross-origin isolated (threaded build).
 //   node --test tests/e2e/memory.test.mjs     (needs the wasm build and scripts/build-web.sh)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,10 +10,10 @@ import { button, chooseTraining, openPage, setUp, waitForPhase } from './helpers
 
 const EPOCHS = 20;
 const MB = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MB`;
+const TEST_SET_BYTES = 10000 * 28 * 28;  // what a copy of MNIST's test images takes in the page
 
-// The page's heap after a garbage collection, from a heap snapshot: the objects it holds, and apart
-// from them the code V8 compiles as functions get hot (which grows as training warms up, and is not
-// data the page keeps).
+// The page's heap after a garbage collection, from a heap snapshot: the objects it holds (JS and
+// DOM), and apart from them the code V8 compiles as functions get hot, which is not data the page keeps.
 async function heapParts(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const chunks = [];
@@ -24,6 +26,15 @@ async function heapParts(cdp) {
   const code = meta.node_types[0].indexOf('code');
   const parts = { objects: 0, code: 0 };
   for (let i = 0; i < nodes.length; i += width) parts[nodes[i + type] === code ? 'code' : 'objects'] += nodes[i + size];
+  return parts;
+}
+
+// Pauses the training as a person would, measures the heap while nothing moves, and resumes.
+async function pausedHeap(page, cdp) {
+  await button(page, 'Pause').click();
+  await waitForPhase(page, 'paused', 30000);
+  const parts = await heapParts(cdp);
+  await button(page, 'Resume').click();
   return parts;
 }
 
@@ -49,11 +60,12 @@ describe('memory over a long run', () => {
     await waitForPhase(page, 'training', 30000);
 
     const first = { wasm: 0, js: 0 }, later = { wasm: 0, js: 0 };
-    let afterFirst = null;
+    let afterFirst = null, lastEpoch = null;
     for (let s = await sample(); s.phase !== 'done'; s = await sample()) {
       assert.notEqual(s.phase, 'error', 'training failed');
       const into = s.epoch < 1 ? first : later;
-      if (s.epoch >= 1 && !afterFirst) afterFirst = await heapParts(cdp);
+      if (s.phase === 'training' && s.epoch >= 1 && !afterFirst) afterFirst = await pausedHeap(page, cdp);
+      if (s.phase === 'training' && s.epoch === EPOCHS - 1 && !lastEpoch) lastEpoch = await pausedHeap(page, cdp);
       const js = await jsHeap();
       into.wasm = Math.max(into.wasm, s.wasm);
       into.js = Math.max(into.js, js);
@@ -65,10 +77,11 @@ describe('memory over a long run', () => {
     console.log(`# first epoch's high-water: wasm ${MB(first.wasm)}, JS heap ${MB(first.js)}; epochs 2-${EPOCHS}: ` +
       `wasm ${MB(later.wasm)}, JS heap ${MB(later.js)}; at the end: wasm ${MB(end.wasm)}, JS heap ${MB(end.js)}`);
     console.log(`# the page's objects after epoch 1: ${MB(afterFirst.objects)} (and ${MB(afterFirst.code)} of compiled code); ` +
-      `at the end: ${MB(end.heap.objects)} (and ${MB(end.heap.code)} of code)`);
-    assert.ok(first.wasm > 0 && first.js > 0 && afterFirst, 'the first epoch was sampled');
+      `in epoch ${EPOCHS}: ${MB(lastEpoch.objects)} (and ${MB(lastEpoch.code)}); with the results shown: ` +
+      `${MB(end.heap.objects)} (and ${MB(end.heap.code)})`);
+    assert.ok(first.wasm > 0 && first.js > 0 && afterFirst && lastEpoch, 'the first and the last epoch were sampled');
     assert.deepEqual(problems, []);
-    run = { first, afterFirst, end, highest: { wasm: Math.max(later.wasm, end.wasm), js: Math.max(later.js, end.js) } };
+    run = { first, afterFirst, lastEpoch, end, highest: { wasm: Math.max(later.wasm, end.wasm), js: Math.max(later.js, end.js) } };
   });
 
   test('the wasm memory stays within 10 % of the first epoch\'s high-water mark', () => {
@@ -76,17 +89,24 @@ describe('memory over a long run', () => {
     assert.ok(run.highest.wasm <= run.first.wasm * 1.1, `${MB(run.highest.wasm)} after the first epoch, ${MB(run.first.wasm)} in it`);
   });
 
-  // Not settled: 5.07 → 4.71 MB in runs of this file alone, but 5.07 → 13.85 MB in a clean-clone
-  // `npm test` (2026-12-03), where other suites ran first; to be explained before it can gate.
-  test('the objects the page holds stay within 10 % of theirs after the first epoch', { todo: '13.85 MB at the end in one npm test run: unexplained' }, () => {
+  test('the objects the page holds in its last epoch stay within 10 % of theirs after the first', () => {
     assert.ok(run, 'the run above finished');
-    assert.ok(run.end.heap.objects <= run.afterFirst.objects * 1.1,
-      `${MB(run.end.heap.objects)} at the end, ${MB(run.afterFirst.objects)} after the first epoch`);
+    assert.ok(run.lastEpoch.objects <= run.afterFirst.objects * 1.1,
+      `${MB(run.lastEpoch.objects)} in epoch ${EPOCHS}, ${MB(run.afterFirst.objects)} after the first epoch`);
   });
 
-  // The heap as a whole (V8's usedSize) also holds the code compiled while training warms up: it
-  // grows about 30 KB an epoch here (3.3 → 3.6-3.8 MB over 20), in code, not in objects (the test above).
-  test('the page\'s whole JS heap stays within 10 % of the first epoch\'s high-water mark', { todo: 'compiled code grows ~30 KB an epoch' }, () => {
+  // The results (confusion matrix, the misclassified thumbnails) read only the images they show:
+  // the page used to keep a copy of the whole test set for them.
+  test('the results view holds far less than a copy of the test set', () => {
+    assert.ok(run, 'the run above finished');
+    const added = run.end.heap.objects - run.lastEpoch.objects;
+    assert.ok(added < TEST_SET_BYTES / 4, `the results view added ${MB(added)}; the test set is ${MB(TEST_SET_BYTES)}`);
+  });
+  // The heap as a whole (V8's usedSize) also holds the code V8 compiles as training warms up: in one
+  // run 1.12 MB of code after epoch 1 and 1.33 MB in epoch 20 (about 11 KB an epoch), while the
+  // objects stayed at 5.15-5.17 MB; usedSize went 3.36 -> 3.66 MB (+9 %), +13 % in another run.
+  // Whether that code levels off or V8 flushes it has not been measured, so this does not gate yet.
+  test('the page\'s whole JS heap stays within 10 % of the first epoch\'s high-water mark', { todo: 'compiled code grows ~11 KB an epoch: +9-13 % over 20' }, () => {
     assert.ok(run, 'the run above finished');
     assert.ok(run.highest.js <= run.first.js * 1.1, `${MB(run.highest.js)} after the first epoch, ${MB(run.first.js)} in it`);
   });

@@ -10,6 +10,21 @@ import {
   strokeOne, strokeZero, testAccuracy, waitForPhase,
 } from './helpers.mjs';
 
+// Waits for `condition` in the page; a timeout says what the page shows instead.
+async function until(page, condition, what, timeout = 20000) {
+  try {
+    await page.waitForFunction(condition, null, { timeout });
+  } catch (err) {
+    const shown = await page.evaluate(() => {
+      const root = document.querySelector('[data-trainer]');
+      const text = (ui) => document.querySelector(`[data-ui="${ui}"]`)?.textContent.trim();
+      return { ...root?.dataset, alert: document.querySelector('[role="alert"]')?.textContent.trim(),
+        origin: text('model-origin'), saved: text('saved-models') };
+    }).catch((e) => e.message);
+    throw new Error(`${what}: not within ${timeout} ms (${err.message.split('\n')[0]}); the page shows ${JSON.stringify(shown)}`);
+  }
+}
+
 describe('trainer page, cross-origin isolated', () => {
   let env, page, problems;
   const saved = {};
@@ -156,11 +171,15 @@ describe('trainer page, cross-origin isolated', () => {
   });
 
   test('after a reload the model is restored from IndexedDB and predicts', async () => {
+    // a person reloads once the list shows the loaded model kept, with its test accuracy
+    await until(page, () => /test accuracy/.test(document.querySelector('[data-ui="saved-models"] li:has(.badge) .hint')?.textContent),
+      'the loaded model is kept with its test accuracy');
     await page.reload();
-    await page.waitForSelector('[data-trainer][data-engine="ready"]', { timeout: 30000 });
-    await page.waitForFunction(() => document.querySelector('[data-trainer]').dataset.model === 'true', null, { timeout: 10000 });
+    await until(page, () => document.querySelector('[data-trainer]')?.dataset.engine === 'ready', 'the engine starts after the reload', 30000);
+    await until(page, () => document.querySelector('[data-trainer]').dataset.model === 'true', 'a model is restored');
     assert.match(await page.locator('[data-ui="model-origin"]').textContent(), /Restored model from/);
-    assert.match(await page.locator('[data-ui="draw-hint"]').textContent(), /Restored model from/);
+    await until(page, () => /Restored model from/.test(document.querySelector('[data-ui="draw-hint"]').textContent),
+      'the pad says which model it reads with');
     await draw(page, strokeOne());
     assert.match(await prediction(page, '1'), /^1/);
     await screenshot(page, 'restored');

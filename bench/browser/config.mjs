@@ -11,6 +11,10 @@ export const ENGINES = [
     options: { threaded: false, checkpointSeconds: 2 } },
   { key: 'tfjs-wasm', label: 'TF.js wasm', script: 'tfjs.js', type: 'classic', options: { backend: 'wasm' } },
   { key: 'tfjs-cpu', label: 'TF.js cpu', script: 'tfjs.js', type: 'classic', options: { backend: 'cpu' } },
+  // jax-js's wasm backend, its training step jit-compiled (engines/jax-js.mjs): on one thread, and
+  // with the worker pool it starts by itself where SharedArrayBuffer exists (a worker per core)
+  { key: 'jax-js', label: 'jax-js wasm (jit)', script: 'jax-js.mjs', type: 'module', options: { pool: false } },
+  { key: 'jax-js-pool', label: 'jax-js wasm (jit, worker pool)', script: 'jax-js.mjs', type: 'module', options: { pool: true } },
   { key: 'convnetjs', label: 'ConvNetJS', script: 'convnetjs.js', type: 'classic', options: {} },
 ];
 

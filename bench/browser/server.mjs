@@ -9,6 +9,7 @@ export const BENCH_ROUTES = {
     '/bench/vendor/convnet.js': 'node_modules/convnetjs/build/convnet.js',
   },
   prefixes: [
+    ['/bench/vendor/jax-js/', 'node_modules/@jax-js/jax/dist'],
     ['/bench/vendor/tfjs-wasm/', 'node_modules/@tensorflow/tfjs-backend-wasm/dist'],
     ['/bench/', 'bench/browser'],
   ],

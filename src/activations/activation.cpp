@@ -25,9 +25,12 @@ class ElementWise final : public Activation {
   using BackwardInto = void (*)(const float*, const float*, float*, std::size_t);
   using BackwardIntoWithSums = void (*)(const float*, const float*, float*, std::size_t, std::size_t, float*);
   ElementWise(std::string name, Forward f, Backward b, BackwardInto into = nullptr,
-              BackwardIntoWithSums into_with_sums = nullptr)
-      : name_(std::move(name)), forward_(f), backward_(b), backward_into_(into), with_sums_(into_with_sums) {}
+              BackwardIntoWithSums into_with_sums = nullptr,
+              kernels::FusedActivation epilogue = kernels::FusedActivation::None)
+      : name_(std::move(name)), forward_(f), backward_(b), backward_into_(into), with_sums_(into_with_sums),
+        epilogue_(epilogue) {}
   std::string name() const override { return name_; }
+  kernels::FusedActivation gemm_epilogue() const override { return epilogue_; }
   void forward(float* x, std::size_t rows, std::size_t cols) const override { forward_(x, rows * cols); }
   void backward(const float* y, float* g, std::size_t rows, std::size_t cols) const override {
     backward_(y, g, rows * cols);
@@ -46,6 +49,7 @@ class ElementWise final : public Activation {
   Backward backward_;
   BackwardInto backward_into_;
   BackwardIntoWithSums with_sums_;
+  kernels::FusedActivation epilogue_;
 };
 
 class Softmax final : public Activation {
@@ -64,7 +68,8 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
       {"linear", [] { return std::make_unique<Linear>(); }},
       {"relu", [] {
          return std::make_unique<ElementWise>("relu", kernels::relu, kernels::relu_backward, kernels::relu_backward_into,
-                                              kernels::relu_backward_into_summing_columns);
+                                              kernels::relu_backward_into_summing_columns,
+                                              kernels::FusedActivation::Relu);
        }},
       {"sigmoid",
        [] { return std::make_unique<ElementWise>("sigmoid", kernels::sigmoid, kernels::sigmoid_backward); }},

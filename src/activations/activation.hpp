@@ -7,12 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "kernels/gemm.hpp"
+
 namespace neurite {
 
 class Activation {
  public:
   virtual ~Activation() = default;
   virtual std::string name() const = 0;
+  // Which activation a GEMM's epilogue computes in place of forward (kernels/gemm.hpp): None, unless
+  // it is one the epilogue has. The layer then skips forward.
+  virtual kernels::FusedActivation gemm_epilogue() const { return kernels::FusedActivation::None; }
   virtual void forward(float* x, std::size_t rows, std::size_t cols) const = 0;
   // Turns dL/dy into dL/dx in place, given the forward output y.
   virtual void backward(const float* y, float* grad, std::size_t rows, std::size_t cols) const = 0;

@@ -8,13 +8,17 @@ namespace neurite::kernels {
 
 enum class Trans : bool { No = false, Yes = true };
 
+// The activations the GEMM can apply in its epilogue (an Activation says which it is, if any:
+// activations/activation.hpp); any other runs in a pass of its own afterwards.
+enum class FusedActivation { None, Relu };
+
 // Applied to every element of C once the product is complete, while the tile is still in registers:
-// C[i, j] += bias[j] (bias has N values; nullptr: none), then relu. The result is bit for bit what
-// add_row_bias and relu (kernels/elementwise.hpp) give in passes of their own; a layer's forward
-// saves two passes over its output.
+// C[i, j] += bias[j] (bias has N values; nullptr: none), then the activation. The result is bit for
+// bit what add_row_bias and relu (kernels/elementwise.hpp) give in passes of their own; a layer's
+// forward saves two passes over its output.
 struct Epilogue {
   const float* bias = nullptr;
-  bool relu = false;
+  FusedActivation activation = FusedActivation::None;
 };
 
 // C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C, where op(X) = X or X^T. Row-major.

@@ -1,10 +1,11 @@
 #pragma once
 // The kernels (SGEMM, element-wise, sliding windows) are compiled once per instruction set from the
-// width-generic code in kernels/simd/, and the public functions of gemm.hpp, elementwise.hpp and
-// im2col.hpp call the set chosen for this CPU. Natively on x86-64 the sets are SSE2, AVX2 + FMA and
-// AVX-512, plus the 8- and 16-lane code run through xsimd's emulated batches (plain C++ arrays),
-// which any CPU can execute: the tests run every width on every machine with them. In WebAssembly
-// there is one set, SIMD128.
+// width-generic code in kernels/simd/, and the public functions of gemm.hpp, elementwise.hpp,
+// im2col.hpp and pooling.hpp call the set chosen for this CPU. Natively on x86-64 the sets are
+// SSE2, AVX2 + FMA and AVX-512, plus the 8- and 16-lane code run through xsimd's emulated batches
+// (plain C++ arrays), which any CPU can execute: the tests run every width on every machine with
+// them. A WebAssembly module has one set, SIMD128: plain, or with relaxed SIMD's fused multiply-add
+// in the -relaxed modules (CMakeLists.txt links each module with one of the two).
 //
 // The best set the CPU runs is chosen on first use, unless the environment variable NEURITE_SIMD
 // names one (natively): "sse2", "avx2", "avx512", "emulated256", "emulated512".
@@ -15,6 +16,7 @@
 
 #include "kernels/gemm_detail.hpp"
 #include "kernels/im2col.hpp"
+#include "kernels/pooling.hpp"
 
 namespace neurite::kernels {
 
@@ -30,6 +32,7 @@ struct KernelSet {
   const char* name;         // "avx2", as NEURITE_SIMD spells it
   const char* description;  // "AVX2 + FMA, 8 floats per batch"
   bool emulated;            // plain C++ standing in for the width: for tests, never chosen by itself
+  bool fused_multiply_add;  // a * b + c is one instruction (FMA, or relaxed SIMD's madd in wasm)
   bool (*runs_here)();      // whether this CPU (and OS) can execute it
   gemm_detail::Blocking gemm_blocking;
 
@@ -60,6 +63,7 @@ struct KernelSet {
   // im2col.hpp
   void (*im2col)(const float*, const WindowGeometry&, float*);
   void (*col2im)(const float*, const WindowGeometry&, float*);
+  // pooling.hpp
   void (*max_pool)(const float*, const WindowGeometry&, float*, std::uint32_t*);
   void (*max_pool_backward)(const float*, const std::uint32_t*, const WindowGeometry&, float*);
   void (*average_pool)(const float*, const WindowGeometry&, float*);

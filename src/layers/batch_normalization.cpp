@@ -5,45 +5,12 @@
 #include <stdexcept>
 
 #include "kernels/elementwise.hpp"
+#include "kernels/normalization.hpp"
 #include "layers/initializers.hpp"
 #include "util/json_fields.hpp"
 
 namespace neurite {
 namespace {
-
-// The loops below run over rows with the channel loop innermost: contiguous, so it vectorises.
-
-// out[c] = Σ_r (x[r, c] − mean[c])²
-void column_squared_deviations(const float* x, const float* mean, std::size_t rows, std::size_t C, float* out) {
-  std::fill_n(out, C, 0.0f);
-  for (std::size_t r = 0; r < rows; ++r, x += C)
-    for (std::size_t c = 0; c < C; ++c) out[c] += (x[c] - mean[c]) * (x[c] - mean[c]);
-}
-
-// out[c] = Σ_r a[r, c] · b[r, c]
-void column_dots(const float* a, const float* b, std::size_t rows, std::size_t C, float* out) {
-  std::fill_n(out, C, 0.0f);
-  for (std::size_t r = 0; r < rows; ++r, a += C, b += C)
-    for (std::size_t c = 0; c < C; ++c) out[c] += a[c] * b[c];
-}
-
-// xhat = (x − mean) · inv_std, y = xhat · gamma + beta
-void normalize(const float* x, const float* mean, const float* inv_std, const float* gamma, const float* beta,
-               std::size_t rows, std::size_t C, float* xhat, float* y) {
-  for (std::size_t r = 0; r < rows; ++r, x += C, xhat += C, y += C)
-    for (std::size_t c = 0; c < C; ++c) {
-      xhat[c] = (x[c] - mean[c]) * inv_std[c];
-      y[c] = xhat[c] * gamma[c] + beta[c];
-    }
-}
-
-// dx = gamma · inv_std · (dy − mean_dy − xhat · mean_dy_xhat); the two means are 0 when the
-// statistics were constants (inference), and otherwise carry their dependence on every x.
-void normalize_backward(const float* dy, const float* xhat, const float* scale, const float* mean_dy,
-                        const float* mean_dy_xhat, std::size_t rows, std::size_t C, float* dx) {
-  for (std::size_t r = 0; r < rows; ++r, dy += C, xhat += C, dx += C)
-    for (std::size_t c = 0; c < C; ++c) dx[c] = scale[c] * (dy[c] - mean_dy[c] - xhat[c] * mean_dy_xhat[c]);
-}
 
 json ones_config() { return {{"class_name", "Ones"}, {"config", json::object()}}; }
 
@@ -108,7 +75,7 @@ void BatchNormalization::use_batch_statistics(const Tensor& x, std::size_t rows)
   std::fill(mean_.begin(), mean_.end(), 0.0f);
   kernels::accumulate_column_sums(x.data(), rows, channels_, mean_.data());
   for (auto& m : mean_) m *= inv_rows;
-  column_squared_deviations(x.data(), mean_.data(), rows, channels_, variance_.data());
+  kernels::column_squared_deviations(x.data(), mean_.data(), rows, channels_, variance_.data());
   const float keep = options_.momentum, take = 1.0f - options_.momentum;
   for (std::size_t c = 0; c < channels_; ++c) {
     variance_[c] *= inv_rows;  // biased, as Keras normalises with
@@ -133,8 +100,8 @@ const Tensor& BatchNormalization::forward(const Tensor& x, bool training) {
   const Shape shape(x.shape().begin(), x.shape().end());
   ensure_shape(xhat_, shape);
   ensure_shape(output_, shape);
-  normalize(x.data(), mean_.data(), inv_std_.data(), gamma_.data(), beta_.data(), rows, channels_, xhat_.data(),
-            output_.data());
+  kernels::normalize(x.data(), mean_.data(), inv_std_.data(), gamma_.data(), beta_.data(), rows, channels_,
+                     xhat_.data(), output_.data());
   return output_;
 }
 
@@ -142,7 +109,7 @@ const Tensor& BatchNormalization::backward(const Tensor& grad_out) {
   const std::size_t rows = grad_out.size() / channels_;
   std::fill(beta_grad_.begin(), beta_grad_.end(), 0.0f);
   kernels::accumulate_column_sums(grad_out.data(), rows, channels_, beta_grad_.data());
-  column_dots(grad_out.data(), xhat_.data(), rows, channels_, gamma_grad_.data());
+  kernels::column_dots(grad_out.data(), xhat_.data(), rows, channels_, gamma_grad_.data());
 
   // the batch's mean and variance depend on every x; the moving statistics are constants
   const float to_mean = batch_statistics_ ? 1.0f / static_cast<float>(rows) : 0.0f;
@@ -152,8 +119,8 @@ const Tensor& BatchNormalization::backward(const Tensor& grad_out) {
     mean_grad_xhat_[c] = gamma_grad_(c) * to_mean;
   }
   ensure_shape(grad_input_, Shape(grad_out.shape().begin(), grad_out.shape().end()));
-  normalize_backward(grad_out.data(), xhat_.data(), scale_.data(), mean_grad_.data(), mean_grad_xhat_.data(), rows,
-                     channels_, grad_input_.data());
+  kernels::normalize_backward(grad_out.data(), xhat_.data(), scale_.data(), mean_grad_.data(), mean_grad_xhat_.data(),
+                              rows, channels_, grad_input_.data());
   return grad_input_;
 }
 

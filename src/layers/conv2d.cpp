@@ -127,10 +127,10 @@ const Tensor& Conv2D::forward(const Tensor& x, bool) {
   ensure_shape(cols_, {rows, patch});
   kernels::im2col(x.data(), geometry_, cols_.data());
   ensure_shape(output_, with_batch(geometry_.batch, output_shape()));
-  const bool relu = activation_->name() == "relu";
+  const kernels::FusedActivation fused = activation_->gemm_epilogue();
   kernels::sgemm(Trans::No, Trans::No, rows, filters_, patch, 1.0f, cols_.data(), patch, kernel_.data(), filters_, 0.0f,
-                 output_.data(), filters_, {options_.use_bias ? bias_.data() : nullptr, relu});
-  if (!relu) activation_->forward(output_.data(), rows, filters_);
+                 output_.data(), filters_, {options_.use_bias ? bias_.data() : nullptr, fused});
+  if (fused == kernels::FusedActivation::None) activation_->forward(output_.data(), rows, filters_);
   return output_;
 }
 

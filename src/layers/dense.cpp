@@ -50,10 +50,10 @@ const Tensor& Dense::forward(const Tensor& x, bool) {
   const std::size_t rows = x.size() / fan_in_;  // every leading axis, batch included
   input_ = &x;
   ensure_shape(output_, with_batch(x.shape()[0], output_shape()));
-  const bool relu = activation_->name() == "relu";
+  const kernels::FusedActivation fused = activation_->gemm_epilogue();
   kernels::sgemm(Trans::No, Trans::No, rows, units_, fan_in_, 1.0f, x.data(), fan_in_, kernel_.data(), units_, 0.0f,
-                 output_.data(), units_, {options_.use_bias ? bias_.data() : nullptr, relu});
-  if (!relu) activation_->forward(output_.data(), rows, units_);
+                 output_.data(), units_, {options_.use_bias ? bias_.data() : nullptr, fused});
+  if (fused == kernels::FusedActivation::None) activation_->forward(output_.data(), rows, units_);
   return output_;
 }
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "kernels/im2col.hpp"
+#include "kernels/pooling.hpp"
 #include "util/json_fields.hpp"
 
 namespace neurite {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -135,18 +136,37 @@ void Sequential::set_weights(const std::vector<Tensor>& weights) {
   for (std::size_t i = 0; i < list.size(); ++i) *list[i].value = weights[i];
 }
 
+namespace {
+using ProfileClock = std::chrono::steady_clock;
+double milliseconds_since(ProfileClock::time_point start) {
+  return std::chrono::duration<double, std::milli>(ProfileClock::now() - start).count();
+}
+}  // namespace
+
+void Sequential::attach_layer_profile(LayerProfile* profile) {
+  profile_ = profile;
+  if (profile) *profile = {std::vector<double>(layers_.size(), 0.0), std::vector<double>(layers_.size(), 0.0), 0};
+}
+
 const Tensor& Sequential::forward(const Tensor& x, bool training) {
   const Tensor* out = &x;
-  for (auto& layer : layers_) out = &layer->forward(*out, training);
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    const auto start = profile_ ? ProfileClock::now() : ProfileClock::time_point{};
+    out = &layers_[i]->forward(*out, training);
+    if (profile_) profile_->forward_ms[i] += milliseconds_since(start);
+  }
   return *out;
 }
 
 void Sequential::backward(const Tensor& grad) {
   const Tensor* g = &grad;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
-    g = &(*it)->backward(*g);
-    if (!(*it)->input_gradient_needed()) break;  // the layers before it have nothing to learn
+  for (std::size_t i = layers_.size(); i-- > 0;) {
+    const auto start = profile_ ? ProfileClock::now() : ProfileClock::time_point{};
+    g = &layers_[i]->backward(*g);
+    if (profile_) profile_->backward_ms[i] += milliseconds_since(start);
+    if (!layers_[i]->input_gradient_needed()) break;  // the layers before it have nothing to learn
   }
+  if (profile_) ++profile_->steps;
 }
 
 float Sequential::regularization_loss() {

@@ -91,6 +91,16 @@ class Sequential {
   const std::vector<std::string>& metric_names() const { return metric_names_; }
   std::uint32_t seed() const { return seed_; }
 
+  // Milliseconds in each layer's forward and backward passes, summed over the passes made while it
+  // is attached (npm run bench's per-layer profile, taken on real training steps); steps counts the
+  // backward passes. Detached (nullptr) by default: a branch per layer and pass.
+  struct LayerProfile {
+    std::vector<double> forward_ms, backward_ms;
+    std::size_t steps = 0;
+  };
+  // Zeroes *profile for this model's layers and attaches it; nullptr detaches.
+  void attach_layer_profile(LayerProfile* profile);
+
   // Keras' model config: {"class_name": "Sequential", "config": {"name", "layers": [...]}}
   nlohmann::json topology() const;
   // Builds a model from that config (an "InputLayer" first entry supplies the input shape).
@@ -113,6 +123,7 @@ class Sequential {
 
   std::string name_;
   std::uint32_t seed_;
+  LayerProfile* profile_ = nullptr;
   Rng rng_;
   std::vector<std::unique_ptr<Layer>> layers_;
   bool built_ = false;

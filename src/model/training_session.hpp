@@ -42,6 +42,7 @@ class TrainingSession {
   Progress run(std::size_t max_batches);
 
   bool finished() const { return finished_; }
+  Sequential& model() const { return model_; }
   const History& history() const { return history_; }
   const std::vector<std::unique_ptr<Callback>>& owned_callbacks() const { return owned_; }
   std::size_t batches_per_epoch() const;

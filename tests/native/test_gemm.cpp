@@ -290,7 +290,7 @@ TEST_CASE("gemm.epilogue_equals_bias_and_relu_passes") {
       neurite::kernels::add_row_bias(expected.data(), bias.data(), M, N);
       if (relu) neurite::kernels::relu(expected.data(), M * N);
       sgemm(Trans::No, Trans::No, M, N, K, 1.0f, a.data(), std::max<std::size_t>(K, 1), b.data(), N, beta, got.data(),
-            N, {bias.data(), relu});
+            N, {bias.data(), relu ? neurite::kernels::FusedActivation::Relu : neurite::kernels::FusedActivation::None});
       CHECK(got == expected);
     }
   }

@@ -17,6 +17,7 @@
 
 #include "kernels/elementwise.hpp"
 #include "kernels/im2col.hpp"
+#include "kernels/pooling.hpp"
 #include "kernels/kernel_set.hpp"
 
 namespace {
@@ -74,6 +75,17 @@ TEST_CASE("kernel_sets.the_set_asked_for_runs") {
   bool listed = false;
   for (const k::KernelSet* set : k::compiled_kernel_sets()) listed |= set == &active;
   CHECK(listed);
+}
+
+// The bit the wasm build's badge reads ("+ FMA"): the AVX sets multiply-add in one instruction,
+// SSE2 and the emulated widths in two.
+TEST_CASE("kernel_sets.say_whether_they_fuse_multiply_add") {
+  for (const k::KernelSet* set : k::compiled_kernel_sets()) {
+    const std::string name = set->name;
+    CAPTURE(name);
+    if (name == "avx2" || name == "avx512") CHECK(set->fused_multiply_add);
+    if (name == "sse2" || set->emulated) CHECK_FALSE(set->fused_multiply_add);
+  }
 }
 
 TEST_CASE("kernel_sets.errors_name_the_choices") {

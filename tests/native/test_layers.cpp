@@ -11,6 +11,7 @@
 //      layer in "registry.round_trip"; the model-file tests cover saving and loading its weights.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <set>
 
 #include "activations/activation.hpp"
@@ -174,6 +175,24 @@ TEST_CASE("activation.forward_values") {
   const Tensor sat = value("sigmoid", Tensor{{-100.0f, 100.0f}});
   CHECK(sat(0, 0) == doctest::Approx(0.0f));
   CHECK(sat(0, 1) == doctest::Approx(1.0f));
+}
+
+// Dense computes relu in its GEMM's epilogue (the activation says it can: gemm_epilogue) and every
+// other activation in a pass of its own: either way, what the activation alone gives.
+TEST_CASE("activation.dense_output_is_the_activation_of_the_linear_output") {
+  Tensor x = xt::zeros<float>({7, 19});
+  for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = std::sin(0.7f * static_cast<float>(i)) * 3.0f;
+  for (const std::string& name : activation_names()) {
+    CAPTURE(name);
+    Rng rng_a(5), rng_b(5);
+    Dense activated(6, name), linear(6, "linear");
+    activated.build_once({19}, rng_a);
+    linear.build_once({19}, rng_b);
+    Tensor expected = linear.forward(x, false);
+    make_activation(name)->forward(expected.data(), 7, 6);
+    CHECK(Tensor(activated.forward(x, false)) == expected);
+    CHECK((make_activation(name)->gemm_epilogue() == kernels::FusedActivation::Relu) == (name == "relu"));
+  }
 }
 
 TEST_CASE("activation.gradient_check") {

@@ -77,6 +77,33 @@ TEST_CASE("model.same_seed_same_weights") {
   CHECK_FALSE(same_weights(*a, *c));
 }
 
+// npm run bench's per-layer profile is taken by the training loop itself: attaching it changes
+// nothing that training computes, counts every step, and times every layer that runs.
+TEST_CASE("model.layer_profile_times_the_training_loop_and_changes_nothing") {
+  const Toy train = toy(320, 5);
+  FitOptions options;
+  options.batch_size = 32;
+  auto profiled = make_preset("toy-binary", 42), plain = make_preset("toy-binary", 42);
+  Sequential::LayerProfile profile;
+  profiled->attach_layer_profile(&profile);
+  profiled->fit(train.x, train.y, options);
+  profiled->attach_layer_profile(nullptr);
+  plain->fit(train.x, train.y, options);
+  CHECK(same_weights(*profiled, *plain));
+  CHECK(profile.steps == 10);
+  REQUIRE(profile.forward_ms.size() == profiled->layers().size());
+  double total = 0.0;
+  for (std::size_t i = 0; i < profile.forward_ms.size(); ++i) {
+    CHECK(profile.forward_ms[i] >= 0.0);
+    CHECK(profile.backward_ms[i] >= 0.0);
+    total += profile.forward_ms[i] + profile.backward_ms[i];
+  }
+  CHECK(total > 0.0);
+  const std::size_t steps = profile.steps;
+  profiled->fit(train.x, train.y, options);  // detached: nothing more is counted
+  CHECK(profile.steps == steps);
+}
+
 TEST_CASE("model.history_and_validation_split") {
   auto model = make_preset("toy-binary");
   const Toy train = toy(1000, 1);

@@ -13,6 +13,7 @@
 #include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
+#include "kernels/pooling.hpp"
 #include "kernels/parallel.hpp"
 
 namespace {

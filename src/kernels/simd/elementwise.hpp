@@ -8,6 +8,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/parallel.hpp"
+#include "kernels/simd/madd.hpp"
 #include "kernels/simd/map.hpp"
 #include "kernels/simd/scratch.hpp"
 
@@ -149,7 +150,7 @@ struct Elementwise {
 
   static void axpy(float alpha, const float* x, float* y, std::size_t n) {
     const Batch a(alpha);
-    zip_inplace<Batch>(x, y, n, [&](auto v, auto acc) { return xsimd::fma(a, v, acc); });
+    zip_inplace<Batch>(x, y, n, [&](auto v, auto acc) { return madd(a, v, acc); });
   }
 
   static float sum_of_squares(const float* x, std::size_t n) {

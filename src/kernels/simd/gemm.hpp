@@ -12,6 +12,7 @@
 
 #include "kernels/gemm_detail.hpp"
 #include "kernels/parallel.hpp"
+#include "kernels/simd/madd.hpp"
 #include "kernels/simd/scratch.hpp"
 
 namespace neurite::kernels::simd {
@@ -224,7 +225,7 @@ struct Gemm {
         const float* bias = out.bias ? out.bias + j * kLanes : nullptr;
         const Batch scaled = out.alpha == 1.0f ? acc[i][j] : acc[i][j] * va;
         if ((j + 1) * kLanes <= cols) {
-          const Batch v = out.beta == 0.0f ? scaled : xsimd::fma(vb, Batch::load_unaligned(cij), scaled);
+          const Batch v = out.beta == 0.0f ? scaled : madd(vb, Batch::load_unaligned(cij), scaled);
           finish(v, bias, out.relu).store_unaligned(cij);
         } else if (j * kLanes < cols) {
           const std::size_t rest = cols - j * kLanes;
@@ -263,7 +264,7 @@ struct Gemm {
       for (std::size_t j = 0; j < Batches; ++j) bj[j] = Batch::load_unaligned(b + j * kLanes);
       for (std::size_t i = 0; i < Rows; ++i) {
         const Batch ai(a[i]);
-        for (std::size_t j = 0; j < Batches; ++j) acc[i][j] = xsimd::fma(ai, bj[j], acc[i][j]);
+        for (std::size_t j = 0; j < Batches; ++j) acc[i][j] = madd(ai, bj[j], acc[i][j]);
       }
     }
 
@@ -308,7 +309,7 @@ struct Gemm {
       for (std::size_t j = n_begin; j < n_end; ++j) {
         float v = p.beta == 0.0f ? 0.0f : p.beta * row[j];
         if (p.epilogue.bias) v += p.epilogue.bias[j];
-        row[j] = p.epilogue.relu ? std::max(v, 0.0f) : v;
+        row[j] = p.epilogue.activation == FusedActivation::Relu ? std::max(v, 0.0f) : v;
       }
     }
   }
@@ -333,7 +334,8 @@ struct Gemm {
         const std::size_t kc = std::min(kc_max, p.K - pc);
         const bool last = pc + kc == p.K;
         const TileStore out{p.alpha, pc == 0 ? p.beta : 1.0f,  // later k-blocks accumulate onto the first
-                            last && p.epilogue.bias ? p.epilogue.bias + jc : nullptr, last && p.epilogue.relu};
+                            last && p.epilogue.bias ? p.epilogue.bias + jc : nullptr,
+                            last && p.epilogue.activation == FusedActivation::Relu};
         const float* b = shared.b ? shared.b + shared_b_offset(nc, pc) : packed_b;
         if (!shared.b) pack_b(p, pc, kc, jc, nc, packed_b);
         for (std::size_t ic = 0; ic < p.M; ic += mc_max) {

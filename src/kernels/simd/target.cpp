@@ -17,6 +17,7 @@
 #include "kernels/kernel_set.hpp"
 #include "kernels/simd/elementwise.hpp"
 #include "kernels/simd/gemm.hpp"
+#include "kernels/simd/madd.hpp"
 #include "kernels/simd/windows.hpp"
 
 namespace neurite::kernels {
@@ -30,6 +31,7 @@ constexpr KernelSet make_kernel_set(const char* name, const char* description, b
   return {name,
           description,
           emulated,
+          simd::kMaddIsFused,
           runs_here,
           Gemm::blocking(),
           &Gemm::sgemm,
@@ -75,6 +77,8 @@ NEURITE_DEFINE_KERNEL_SET(avx512, xsimd::avx512f, "AVX-512F, 16 floats per batch
 NEURITE_DEFINE_KERNEL_SET(emulated256, xsimd::emulated<256>, "8 floats per batch, emulated", true, &cpu::always);
 #elif defined(NEURITE_KERNEL_TARGET_emulated512)
 NEURITE_DEFINE_KERNEL_SET(emulated512, xsimd::emulated<512>, "16 floats per batch, emulated", true, &cpu::always);
+#elif defined(NEURITE_KERNEL_TARGET_wasm_relaxed)  // the same symbol: a module links one wasm set
+NEURITE_DEFINE_KERNEL_SET(wasm, xsimd::wasm, "WebAssembly SIMD128 + relaxed FMA, 4 floats per batch", false, &cpu::always);
 #elif defined(NEURITE_KERNEL_TARGET_wasm)
 NEURITE_DEFINE_KERNEL_SET(wasm, xsimd::wasm, "WebAssembly SIMD128, 4 floats per batch", false, &cpu::always);
 #elif defined(NEURITE_KERNEL_TARGET_native)

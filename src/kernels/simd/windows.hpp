@@ -1,5 +1,5 @@
 #pragma once
-// The sliding-window kernels (kernels/im2col.hpp) for one instruction set: Windows<Arch>. Compiled
+// The sliding-window kernels (kernels/im2col.hpp, kernels/pooling.hpp) for one instruction set: Windows<Arch>. Compiled
 // once per target by target.cpp. Only max pooling works in SIMD batches (across channels); the
 // rest copies and adds runs of floats, which compilers vectorise for the target by themselves.
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/im2col.hpp"
+#include "kernels/pooling.hpp"
 #include "kernels/parallel.hpp"
 
 namespace neurite::kernels::simd {

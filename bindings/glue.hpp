@@ -220,6 +220,8 @@ inline val confusion_js(const metrics::ConfusionMatrix& m) {
 inline val build_info() {
   val out = val::object();
   out.set("simd", std::string(neurite::kernels::active_kernels().name));  // "wasm": the SIMD128 kernel set
+  // true in the relaxed-SIMD build, whose kernels multiply-add with f32x4.relaxed_madd
+  out.set("fma", neurite::kernels::active_kernels().fused_multiply_add);
 #ifdef __EMSCRIPTEN_PTHREADS__
   out.set("threads", true);
 #else

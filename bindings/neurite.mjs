@@ -5,6 +5,7 @@
 //   const api = await loadNeurite();                 // build/wasm/api.mjs, beside neurite.mjs and
 //                                                    // neurite-mt.mjs, which it imports by relative URL
 //   const api = await loadNeurite({ threaded: 'auto' });   // pthreads when the page is cross-origin isolated
+//   (either way the relaxed-SIMD twin, neurite*-relaxed.mjs, where the engine validates relaxed SIMD)
 //   const api = await loadNeurite({ moduleFactory: require('./neurite-node.js') });  // Node
 //
 //   const model = api.createModel({ preset: 'mlp', seed: 1 });   // or { topology: <Keras config> }
@@ -63,6 +64,20 @@ function bytesOf(name, data) {
 }
 
 const product = (shape) => shape.reduce((a, b) => a * b, 1);
+
+// The smallest module with an f32x4.relaxed_madd (three i8x16.splat operands, then the opcode
+// 0xfd 0x105): an engine that validates it runs the relaxed-SIMD build, whose kernels fuse their
+// multiply-adds; Chromium since 114 does, Node 20 only with --experimental-wasm-relaxed-simd.
+const RELAXED_SIMD_PROBE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,  // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00,                    // function section: one function of that type
+  0x0a, 0x13, 0x01, 0x11, 0x00,              // code section: one body of 17 bytes, no locals
+  0x41, 0x01, 0xfd, 0x0f, 0x41, 0x01, 0xfd, 0x0f, 0x41, 0x01, 0xfd, 0x0f,  // 3 × (i32.const 1, i8x16.splat)
+  0xfd, 0x85, 0x02, 0x0b]);                  // f32x4.relaxed_madd, end
+
+export function relaxedSimdSupported() {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
 
 function canUseThreads() {
   return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true;
@@ -321,16 +336,20 @@ class Model {
 }
 
 // Loads the wasm module and returns the API. threaded: false, true (needs a cross-origin-isolated
-// page) or 'auto' (threads when available). moduleFactory: an Emscripten factory to use instead of
-// ./neurite.mjs or ./neurite-mt.mjs; moduleOptions: passed to it (locateFile, wasmBinary, ...).
-export async function loadNeurite({ threaded = false, moduleFactory, moduleOptions = {} } = {}) {
+// page) or 'auto' (threads when available); relaxedSimd: 'auto' (the relaxed-SIMD build where the
+// engine validates it), true or false. moduleFactory: an Emscripten factory to use instead of
+// ./neurite[-mt][-relaxed].mjs; moduleOptions: passed to it (locateFile, wasmBinary, ...).
+export async function loadNeurite({ threaded = false, relaxedSimd = 'auto', moduleFactory, moduleOptions = {} } = {}) {
   let factory = moduleFactory;
   if (!factory) {
     const threads = threaded === 'auto' ? canUseThreads() : Boolean(threaded);
     if (threads && !canUseThreads())
       throw new Error('neurite: the threaded build needs SharedArrayBuffer, i.e. a cross-origin-isolated page ' +
                       '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)');
-    const url = new URL(threads ? './neurite-mt.mjs' : './neurite.mjs', import.meta.url);
+    const relaxed = relaxedSimd === 'auto' ? relaxedSimdSupported() : Boolean(relaxedSimd);
+    if (relaxed && !relaxedSimdSupported())
+      throw new Error('neurite: the relaxed-SIMD build needs a WebAssembly engine with relaxed SIMD (Chromium 114 or newer)');
+    const url = new URL(`./neurite${threads ? '-mt' : ''}${relaxed ? '-relaxed' : ''}.mjs`, import.meta.url);
     factory = (await import(url.href)).default;
   }
   const Module = await factory({ ...moduleOptions });
@@ -339,7 +358,8 @@ export async function loadNeurite({ threaded = false, moduleFactory, moduleOptio
 
   return {
     module: Module,
-    // {simd: 'wasm' when SIMD128 kernels are in, threads: whether this is the pthread build}
+    // {simd: 'wasm' when SIMD128 kernels are in, fma: whether they multiply-add with relaxed SIMD's
+    // madd (the -relaxed build), threads: whether this is the pthread build}
     buildInfo: () => guard(() => Module.buildInfo()),
     // the wasm memory's size in bytes: it only grows, so its high-water mark
     memoryBytes: () => Module.HEAP8.buffer.byteLength,

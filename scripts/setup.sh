@@ -2,10 +2,12 @@
 # Installs everything Neurite needs on a Debian bookworm machine; idempotent and quick when done.
 #   1. apt packages (emscripten, doctest, nlohmann-json, zlib, chromium, Fashion-MNIST; clang with its
 #      sanitizer and libFuzzer runtimes for the ASan/UBSan suite and the fuzz targets; qemu-user,
-#      which runs the native tests as on CPUs without AVX)
+#      which runs the native tests as on CPUs without AVX; clang-19, lld-19 and llvm-19, the compiler
+#      Emscripten drives for the wasm build: Debian's clang-14 has no final relaxed-SIMD opcodes)
 #   2. xsimd 13 / xtensor 0.25 / xtl 0.7 headers from Debian trixie, unpacked into .deps/prefix
 #      (bookworm's xsimd 8 has no wasm target and does not match its xtensor)
-#   3. npm packages from package-lock.json
+#   3. npm packages from package-lock.json (binaryen 132 among them: Debian's binaryen 108 cannot
+#      read relaxed-SIMD modules)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 deps="$root/.deps"
@@ -17,7 +19,8 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=(cmake g++ make emscripten doctest-dev nlohmann-json3-dev zlib1g-dev chromium
-              dataset-fashion-mnist nodejs npm clang libclang-rt-14-dev binutils qemu-user)
+              dataset-fashion-mnist nodejs npm clang libclang-rt-14-dev binutils qemu-user
+              clang-19 lld-19 llvm-19)
 
 install_apt_packages() {
   local missing=()

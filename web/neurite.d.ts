@@ -399,6 +399,8 @@ export interface Registry {
 }
 export interface EngineInfo {
   threaded: boolean; simd: string; registry: Registry; note?: string; crossOriginIsolated: boolean; cores: number | null;
+  /** the relaxed-SIMD build runs: its kernels fuse multiply-adds (where the CPU has FMA) */
+  fma: boolean;
 }
 /** A worker running the wasm core; models use one shared engine unless given their own. */
 export class Engine {

@@ -10,7 +10,7 @@ export const Phase = Object.freeze({
 export function initialState() {
   return {
     phase: Phase.IDLE,
-    engine: { status: 'starting', threaded: null, cores: null, note: null },
+    engine: { status: 'starting', threaded: null, fma: null, cores: null, note: null },
     presets: [],
     data: null,          // { source, trainSize, testSize, imageShape, classes }
     loading: null,       // { source, loaded, total }
@@ -58,7 +58,7 @@ export function eta(training, now) {
 
 const reducers = {
   'engine-ready': (s, e) => ({
-    ...s, engine: { status: 'ready', threaded: e.threaded, cores: e.cores, note: e.note ?? null }, presets: e.presets,
+    ...s, engine: { status: 'ready', threaded: e.threaded, fma: e.fma ?? false, cores: e.cores, note: e.note ?? null }, presets: e.presets,
   }),
   'engine-crashed': (s, e) => ({
     ...s,

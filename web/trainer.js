@@ -83,7 +83,7 @@ export function createTrainer(root, { storageKey = 'neurite', markReady = false 
       registry = info.registry;
       const presets = registry.presets.filter((p) => takesImages(firstLayerShape(p.topology)));
       controls.setVocabulary(registry);
-      dispatch({ type: 'engine-ready', threaded: info.threaded, cores: info.cores, note: info.note, presets });
+      dispatch({ type: 'engine-ready', threaded: info.threaded, fma: info.fma, cores: info.cores, note: info.note, presets });
       controls.setPresets(presets);
       if (!(await restoreModel())) previewModel(0);
       await offerCheckpoint();

@@ -24,7 +24,7 @@ describe('trainer page, not cross-origin isolated', () => {
   test('the worker falls back to the single-threaded build', async () => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), false);
     assert.equal(await page.evaluate(() => document.querySelector('[data-trainer]').dataset.threaded), 'false');
-    assert.match(await page.locator('[data-ui="engine"]').textContent(), /single-threaded/);
+    assert.match(await page.locator('[data-ui="engine"]').textContent(), /^WebAssembly SIMD \+ FMA · single-threaded$/);
   });
 
   test('the page loads MNIST as it opens and shows the bytes loaded', async () => {
@@ -144,5 +144,42 @@ describe('trainer page, not cross-origin isolated', () => {
   test('no unexpected errors in the console', () => {
     // the crash test throws in the worker on purpose
     assert.deepEqual(problems.filter((p) => !/asked to crash/.test(p)), []);
+  });
+});
+
+// A browser without relaxed SIMD (Safari, older Chromium and Firefox): the library's probe is made to
+// fail as it would there, on a cross-origin-isolated page, so the plain SIMD128 pthreads build must
+// load, say so on the badge, and train.
+describe('trainer page in a browser without relaxed SIMD', () => {
+  let env, page, problems, probesDisabled = 0;
+
+  before(async () => {
+    env = await setUp({ isolated: true });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.route('**/wasm/api.mjs', async (route) => {
+      const response = await route.fetch();
+      const source = await response.text();
+      const body = source.replace('WebAssembly.validate(RELAXED_SIMD_PROBE)', 'false');
+      if (body !== source) probesDisabled++;
+      await route.fulfill({ response, body });
+    });
+    ({ page, problems } = await openPage(env, { context }));
+  });
+  after(async () => { await env?.close(); });
+
+  test('the worker loads the SIMD128 build and the badge says so', async () => {
+    assert.ok(probesDisabled >= 1, 'the worker never fetched wasm/api.mjs, or its probe is written differently');
+    assert.match(await page.locator('[data-ui="engine"]').textContent(), /^WebAssembly SIMD · multi-threaded/);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-trainer]').dataset.fma), 'false');
+  });
+
+  test('a short run trains on it', async () => {
+    await waitForPhase(page, 'ready', 60000);
+    await chooseTraining(page, { preset: 'mlp-64-32', epochs: 1, trainLimit: 6000 });
+    await button(page, 'Train').click();
+    await waitForPhase(page, 'done', 120000);
+    const accuracy = await testAccuracy(page);
+    assert.ok(accuracy >= 80, `test accuracy after 6 000 images: ${accuracy} %`);
+    assert.deepEqual(problems, []);
   });
 });

@@ -38,7 +38,9 @@ describe('trainer page, cross-origin isolated', () => {
   test('the worker runs the threaded build', async () => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
     assert.equal(await page.evaluate(() => document.querySelector('[data-trainer]').dataset.threaded), 'true');
-    assert.match(await page.locator('[data-ui="engine"]').textContent(), /multi-threaded/);
+    // Chromium has relaxed SIMD (since 114): the worker loads the relaxed-SIMD twin
+    assert.match(await page.locator('[data-ui="engine"]').textContent(), /^WebAssembly SIMD \+ FMA · multi-threaded/);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-trainer]').dataset.fma), 'true');
   });
 
   test('MNIST loads as the page opens, without a click, and the page marks when Train can start', async () => {

@@ -433,7 +433,8 @@ export function createHost(env) {
   async function init(msg) {
     const loaded = await env.loadApi(msg.threaded);
     api = loaded.api;
-    return { threaded: loaded.threaded, note: loaded.note, simd: api.buildInfo().simd, registry: api.registry(),
+    const { simd, fma } = api.buildInfo();
+    return { threaded: loaded.threaded, note: loaded.note, simd, fma, registry: api.registry(),
       crossOriginIsolated: globalThis.crossOriginIsolated === true, cores: globalThis.navigator?.hardwareConcurrency ?? null };
   }
 

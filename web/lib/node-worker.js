@@ -1,5 +1,5 @@
 // The library's Node worker thread: the host (host.js) with Node's ways to load the wasm module
-// (the CommonJS build beside the library, ../wasm/neurite-node.js) and to open data (a file path).
+// (the CommonJS build beside the library, ../wasm/neurite-node[-relaxed].js) and to open data (a file path).
 import { parentPort } from 'node:worker_threads';
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,11 +10,13 @@ import { createHost } from './host.js';
 import { openFile } from './idx.js';
 
 async function loadApi() {
-  const { loadNeurite } = await import('../wasm/api.mjs');
-  const moduleUrl = new URL('../wasm/neurite-node.js', import.meta.url);
+  const { loadNeurite, relaxedSimdSupported } = await import('../wasm/api.mjs');
+  // Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd; newer Nodes do by default
+  const name = relaxedSimdSupported() ? 'neurite-node-relaxed' : 'neurite-node';
+  const moduleUrl = new URL(`../wasm/${name}.js`, import.meta.url);
   const factory = createRequire(import.meta.url)(fileURLToPath(moduleUrl));
   // Emscripten 3.1.6's loader fetch()es its .wasm path whenever fetch exists: give it the bytes
-  const wasmBinary = await readFile(new URL('../wasm/neurite-node.wasm', import.meta.url));
+  const wasmBinary = await readFile(new URL(`../wasm/${name}.wasm`, import.meta.url));
   return { api: await loadNeurite({ moduleFactory: factory, moduleOptions: { wasmBinary } }), threaded: false };
 }
 

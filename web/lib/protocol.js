@@ -5,7 +5,7 @@
 // Nothing outside web/lib/ sees these: the page, the widget and scripts use the library's API.
 
 export const Request = Object.freeze({
-  INIT: 'init',                 // { threaded: 'auto' | boolean } → { threaded, simd, registry, note? }
+  INIT: 'init',                 // { threaded: 'auto' | boolean } → { threaded, simd, fma, registry, note? }
   TENSOR_PUT: 'tensor-put',     // { tensor: id, values, shape, dtype } (values transferred)
   TENSOR_GET: 'tensor-get',     // { view } → { values, shape, dtype }
   RELEASE: 'release',           // { tensors: [id], models: [id] }: the caller has forgotten them

@@ -6,7 +6,8 @@ function engineText(engine) {
   if (engine.status === 'starting') return 'Starting the engine…';
   if (engine.status === 'failed') return 'Engine stopped';
   const cores = engine.cores ? ` · ${engine.cores} cores` : '';
-  return engine.threaded ? `WebAssembly SIMD · multi-threaded${cores}` : 'WebAssembly SIMD · single-threaded';
+  const simd = engine.fma ? 'WebAssembly SIMD + FMA' : 'WebAssembly SIMD';
+  return engine.threaded ? `${simd} · multi-threaded${cores}` : `${simd} · single-threaded`;
 }
 
 function drawHint(state) {
@@ -27,6 +28,7 @@ export function createBanner(root, { onDismiss }) {
       body.state = state.phase;
       body.engine = state.engine.status;
       body.threaded = String(state.engine.threaded ?? '');
+      body.fma = String(state.engine.fma ?? '');
       body.model = String(state.hasModel);
       setText(engine, engineText(state.engine));
       engine.title = state.engine.note ?? '';

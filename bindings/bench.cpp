@@ -1,6 +1,6 @@
-// Benchmark entry points for `npm run bench` (bench/browser/): the SGEMM kernel alone, and each
-// layer of a preset, timed inside wasm so that no embind or JS cost per call lands in the figure.
-// Not part of the model API.
+// Benchmark entry points for `npm run bench` (bench/browser/): the SGEMM kernel alone, and training
+// steps with each layer's share, timed inside wasm so that no embind or JS cost per call lands in the
+// figure. Not part of the model API.
 #include <emscripten/bind.h>
 
 #include <algorithm>
@@ -13,6 +13,8 @@
 #include "glue.hpp"
 #include "kernels/gemm.hpp"
 #include "layers/layer.hpp"
+#include "model/sequential.hpp"
+#include "model/training_session.hpp"
 
 namespace {
 
@@ -44,64 +46,37 @@ double bench_gemm(std::size_t m, std::size_t n, std::size_t k, bool trans_a, boo
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-using Clock = std::chrono::steady_clock;
-
-double milliseconds_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-// Where a training step of a preset spends its time: each layer's forward (training mode) and
-// backward pass on a batch of `batch` random inputs in [0, 1), in milliseconds per batch, the median
-// of `runs` runs of `batches` batches each, after one untimed run. The loss, the optimizer and the
-// batch's gathering are not in it: npm run bench shows the whole step (from samples/s) beside it.
-emscripten::val bench_layers(const std::string& preset, std::size_t batch, std::size_t batches, std::size_t runs) {
-  auto model = neurite::make_preset(preset, 0);
-  neurite::Shape input = model->input_shape();
-  if (!model->built()) model->build(input);
-  input.insert(input.begin(), batch);
-  neurite::Tensor x(input);
-  const auto values = filled(x.size(), 3);
-  std::transform(values.begin(), values.end(), x.begin(), [](float v) { return 0.5f + 0.5f * v; });
-  auto& layers = model->layers();
-  std::vector<std::vector<double>> forward(layers.size()), backward(layers.size());
-  for (std::size_t run = 0; run <= runs; ++run) {
-    std::vector<double> f(layers.size(), 0.0), b(layers.size(), 0.0);
-    for (std::size_t step = 0; step < batches; ++step) {
-      const neurite::Tensor* out = &x;
-      for (std::size_t i = 0; i < layers.size(); ++i) {
-        const auto start = Clock::now();
-        out = &layers[i]->forward(*out, true);
-        f[i] += milliseconds_since(start);
-      }
-      neurite::Tensor grad(out->shape());
-      std::fill(grad.begin(), grad.end(), 1.0f / static_cast<float>(grad.size()));
-      const neurite::Tensor* g = &grad;
-      for (std::size_t i = layers.size(); i-- > 0;) {
-        const auto start = Clock::now();
-        g = &layers[i]->backward(*g);
-        b[i] += milliseconds_since(start);
-        if (!layers[i]->input_gradient_needed()) break;  // as in training: nothing to learn before it
-      }
-    }
-    if (run == 0) continue;  // the warm-up: scratch buffers grow, V8 tiers up
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      forward[i].push_back(f[i] / static_cast<double>(batches));
-      backward[i].push_back(b[i] / static_cast<double>(batches));
-    }
+// Where a training step goes: session.run(batches) with the model's layer profile attached (the
+// training loop itself times each layer: Sequential::attach_layer_profile), as
+// {steps, stepMs, layers: [{name, className, forwardMs, backwardMs}]}, milliseconds per step. stepMs
+// is the whole of run() over its steps: the loss, the optimizer and the batch gathering as well.
+emscripten::val profile_session(neurite::TrainingSession& session, std::size_t batches) {
+  neurite::Sequential& model = session.model();
+  neurite::Sequential::LayerProfile profile;
+  model.attach_layer_profile(&profile);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    session.run(batches);
+  } catch (...) {
+    model.attach_layer_profile(nullptr);
+    throw;
   }
-  const auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
-  emscripten::val out = emscripten::val::array();
-  for (std::size_t i = 0; i < layers.size(); ++i) {
+  const double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  model.attach_layer_profile(nullptr);
+  const double steps = static_cast<double>(std::max<std::size_t>(profile.steps, 1));
+  emscripten::val layers = emscripten::val::array();
+  for (std::size_t i = 0; i < model.layers().size(); ++i) {
     emscripten::val row = emscripten::val::object();
-    row.set("name", layers[i]->name());
-    row.set("className", layers[i]->class_name());
-    row.set("forwardMs", median(forward[i]));
-    row.set("backwardMs", median(backward[i]));
-    out.call<void>("push", row);
+    row.set("name", model.layers()[i]->name());
+    row.set("className", model.layers()[i]->class_name());
+    row.set("forwardMs", profile.forward_ms[i] / steps);
+    row.set("backwardMs", profile.backward_ms[i] / steps);
+    layers.call<void>("push", row);
   }
+  emscripten::val out = emscripten::val::object();
+  out.set("steps", profile.steps);
+  out.set("stepMs", total_ms / steps);
+  out.set("layers", layers);
   return out;
 }
 
@@ -109,5 +84,5 @@ emscripten::val bench_layers(const std::string& preset, std::size_t batch, std::
 
 EMSCRIPTEN_BINDINGS(neurite_bench) {
   emscripten::function("benchGemm", &neurite::bindings::Guarded<&bench_gemm>::call);
-  emscripten::function("benchLayers", &neurite::bindings::Guarded<&bench_layers>::call);
+  emscripten::function("profileSession", &neurite::bindings::Guarded<&profile_session>::call);
 }

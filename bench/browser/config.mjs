@@ -4,6 +4,9 @@
 export const ENGINES = [
   { key: 'neurite', label: 'Neurite wasm', script: 'neurite.mjs', type: 'module', options: { threaded: false } },
   { key: 'neurite-mt', label: 'Neurite wasm pthreads', script: 'neurite.mjs', type: 'module', options: { threaded: true } },
+  // the build a browser without relaxed SIMD gets (Neurite wasm is the relaxed-SIMD one where Chromium has it)
+  { key: 'neurite-simd128', label: 'Neurite wasm, SIMD128 (no FMA)', script: 'neurite.mjs', type: 'module',
+    options: { threaded: false, relaxedSimd: false } },
   // the same core through the JavaScript library (dist/neurite.js: model.fit, its own Worker)
   { key: 'neurite-lib', label: 'Neurite library (model.fit)', script: 'neurite-lib.mjs', type: 'module', options: { threaded: false } },
   // the same, checkpointing to IndexedDB at each fit's end and every 2 s (the page: each epoch's end and every 20 s)

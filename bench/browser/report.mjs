@@ -44,15 +44,21 @@ export function trainingTable(results, workload) {
 }
 
 export function kernelTable(results) {
-  const { simdPeakGflops, gemm } = results.kernels;
+  const { fma, simdPeakGflops, fusedPeakGflops, simdPeakChains: chains, gemm, gemmSimd128 } = results.kernels;
+  const peak = fma ? fusedPeakGflops : simdPeakGflops;
   const nativeFor = (s) => (results.native?.gemm ?? []).find((g) => g.m === s.m && g.n === s.n && g.k === s.k
     && g.transA === s.transA && g.transB === s.transB);
   const op = (s) => `${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}`;
-  const rows = gemm.map((s) => [s.name, `${s.m}×${s.n}×${s.k}`, op(s), fixed(s.gflops, 1),
-    percent(ratio(s.gflops, simdPeakGflops), 0), fixed(nativeFor(s)?.gflops, 1)]);
-  rows.push([`wasm SIMD128 peak (${results.kernels.simdPeakChains} f32x4 mul+add chains)`, '', '', fixed(simdPeakGflops, 1), '100 %', '']);
-  return table(['SGEMM (1 thread)', 'M×N×K', 'op', 'wasm GFLOP/s', 'of wasm peak', 'native GFLOP/s'], rows,
-    ['l', 'r', 'l', 'r', 'r', 'r']);
+  const rows = gemm.map((s, i) => [s.name, `${s.m}×${s.n}×${s.k}`, op(s), fixed(s.gflops, 1),
+    percent(ratio(s.gflops, peak), 0), ...(gemmSimd128 ? [fixed(gemmSimd128[i]?.gflops, 1)] : []), fixed(nativeFor(s)?.gflops, 1)]);
+  const blank = gemmSimd128 ? ['', ''] : [''];
+  rows.push([`wasm SIMD128 peak (${chains} f32x4 mul+add chains)`, '', '', fixed(simdPeakGflops, 1),
+    percent(ratio(simdPeakGflops, peak), 0), ...blank]);
+  if (fma) rows.push([`wasm FMA peak (${chains} f32x4.relaxed_madd chains)`, '', '', fixed(fusedPeakGflops, 1), '100 %', ...blank]);
+  const build = fma ? 'relaxed-SIMD build' : 'SIMD128 build';
+  return table([`SGEMM (1 thread, ${build})`, 'M×N×K', 'op', 'wasm GFLOP/s', `of the ${fma ? 'FMA' : 'SIMD128'} peak`,
+    ...(gemmSimd128 ? ['SIMD128 build GFLOP/s'] : []), 'native GFLOP/s'], rows,
+  ['l', 'r', 'l', 'r', 'r', ...(gemmSimd128 ? ['r'] : []), 'r']);
 }
 
 const NOTES = `samples/s: median of the timed runs (batch 32, after warm-up, engines interleaved); epoch = 60,000 / that.
@@ -62,23 +68,23 @@ wasm heap: the engine's WebAssembly memory at the end (it only grows, so this is
   engine's Worker after its evaluation (JS heap and buffers, the data set included). Not for the pthread
   build: a pthread that ever waited in Atomics.wait stalls the measurement, so it runs in an unmeasured page.
 predict 1 image: median time of one single-image predict call, result read back, after warm-up.
-Neurite ÷ engine: Neurite wasm (single-threaded build) samples/s over that engine's; on the native rows
+Neurite ÷ engine: Neurite wasm (single-threaded, relaxed-SIMD build where the browser has it) samples/s over that engine's; on the native rows
   (the CLI on a slice of MNIST, NEURITE_THREADS=1 or 2) it is what share of native speed the wasm build reaches.`;
 
 // Neurite's training step by layer for each of its engines (ms per batch of 32): the profile behind
-// the threads' speed-up. Beside it, the whole step from the training table's samples/s (measured at
-// another moment, so on a noisy machine it can even come out below the layers' sum).
+// the threads' speed-up, taken by the training loop itself on the session's next steps, with those
+// steps' whole time beside it (the loss, the optimizer and the batch gathering are the difference).
 export function layerTable(results, workload) {
   const engines = results.training.filter((t) => t.workload === workload && t.status === 'ok' && t.layers);
   if (!engines.length) return null;
   const one = engines.find((e) => e.engine === 'neurite-mt×1'), two = engines.find((e) => e.engine === 'neurite-mt×2');
   const layersMs = (e) => e.layers.reduce((sum, l) => sum + l.forwardMs + l.backwardMs, 0);
-  const stepMs = (e) => (BATCH_SIZE / e.samplesPerSecond) * 1000;
+  const stepMs = (e) => e.profiledStepMs ?? (BATCH_SIZE / e.samplesPerSecond) * 1000;
   const lines = [];  // [label, ms of an engine]
   engines[0].layers.forEach((layer, i) => {
     for (const pass of ['forward', 'backward']) lines.push([`${layer.name} (${layer.className}) ${pass}`, (e) => e.layers[i][`${pass}Ms`]]);
   });
-  lines.push(['all layers', layersMs], ['training step (loss and optimizer too), from samples/s', stepMs]);
+  lines.push(['all layers', layersMs], ['whole training step (loss, optimizer, batch gathering too)', stepMs]);
   const rows = lines.map(([label, msOf]) => [label, ...engines.map((e) => fixed(msOf(e), 2)),
     ...(one && two ? [times(ratio(msOf(one), msOf(two)))] : [])]);
   return table(['ms per batch of 32', ...engines.map((e) => e.label), ...(one && two ? ['pthreads ×1 ÷ ×2'] : [])], rows);
@@ -130,7 +136,7 @@ export function report(results) {
   parts.push(`\n${NOTES}`);
   for (const workload of config.workloads) {
     const layers = layerTable(results, workload);
-    if (layers) parts.push(`\n### Where Neurite's ${workload} step goes (each layer timed inside wasm on a random batch)\n\n${layers}`);
+    if (layers) parts.push(`\n### Where Neurite's ${workload} step goes (each layer timed inside wasm during training)\n\n${layers}`);
   }
   if (results.startup) {
     parts.push(`\n### Page start-up (median of ${config.runs} visits)\n\n${startupTable(results)}\n\n`

@@ -106,7 +106,10 @@ async function finish(bench, entry, config, measureWorker) {
   entry.predictCalls = latency.calls;
   Object.assign(entry.memory, await bench.call(key, 'memory'));
   // where Neurite's step goes, layer by layer, with this engine's thread count
-  if (entry.engine.startsWith('neurite')) entry.layers = await bench.call(key, 'layers', { workload: entry.workload });
+  if (entry.engine.startsWith('neurite')) {
+    const profile = await bench.call(key, 'layers', { workload: entry.workload });
+    if (profile) Object.assign(entry, { layers: profile.layers, profiledStepMs: profile.stepMs });
+  }
   if (measureWorker) {
     const bytes = (await bench.workerMemory())?.[key];
     if (Number.isFinite(bytes)) entry.memory.workerBytes = bytes;
@@ -137,15 +140,22 @@ export async function benchWorkload(bench, workload, engines, config, log) {
   return entries;
 }
 
+// The SGEMM of the build the page loads (the relaxed-SIMD one where the browser has it) against its
+// peak (of fused multiply-adds, for that build), and of the SIMD128 build beside it.
 export async function benchKernels(bench, shapes) {
-  const key = 'kernels';
-  await bench.start(key, { script: 'neurite.mjs', type: 'module' });
-  try {
-    await bench.call(key, 'init', { threaded: false });
-    const peak = await bench.call(key, 'simdPeak', {});
-    const gemm = await bench.call(key, 'gemm', { shapes });
-    return { simdPeakGflops: peak.gflops, simdPeakChains: peak.chains, gemm };
-  } finally {
-    await bench.stop(key);
-  }
+  const measure = async (key, options, measurePeaks) => {
+    await bench.start(key, { script: 'neurite.mjs', type: 'module' });
+    try {
+      const { fma } = await bench.call(key, 'init', { threaded: false, ...options });
+      const peak = measurePeaks ? await bench.call(key, 'simdPeak', {}) : null;
+      const fusedPeak = measurePeaks && fma ? await bench.call(key, 'simdPeak', { fused: true }) : null;
+      return { fma, peak, fusedPeak, gemm: await bench.call(key, 'gemm', { shapes }) };
+    } finally {
+      await bench.stop(key);
+    }
+  };
+  const loaded = await measure('kernels', {}, true);
+  const plain = loaded.fma ? await measure('kernels-simd128', { relaxedSimd: false }, false) : null;
+  return { fma: loaded.fma, simdPeakGflops: loaded.peak.gflops, fusedPeakGflops: loaded.fusedPeak?.gflops ?? null,
+    simdPeakChains: loaded.peak.chains, gemm: loaded.gemm, gemmSimd128: plain?.gemm ?? null };
 }

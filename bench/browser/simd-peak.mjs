@@ -1,8 +1,9 @@
 // The wasm SIMD128 peak of this machine, as the yardstick for the SGEMM figures: a hand-assembled
 // module whose loop runs CHAINS independent f32x4 multiply-add chains (acc = acc·a + b) entirely in
 // registers. 12 chains plus a and b fit V8's 15 usable SIMD registers on x64; more would spill.
-// There is no FMA in wasm SIMD128 (relaxed SIMD is not available here), so a multiply-add is two
-// instructions and counts as 2 flops per lane.
+// Two peaks: with SIMD128's f32x4.mul then f32x4.add, and with relaxed SIMD's f32x4.relaxed_madd
+// (one fused instruction where the CPU has FMA), the yardstick of the relaxed-SIMD build. Either
+// way a multiply-add counts as 2 flops per lane.
 
 const CHAINS = 12;
 const REPEATS = 4;  // the chains' step written out this many times per loop iteration
@@ -29,11 +30,12 @@ const OP = {
   localGet: (i) => [0x20, ...uleb(i)], localSet: (i) => [0x21, ...uleb(i)], localTee: (i) => [0x22, ...uleb(i)],
   i32Const1: [0x41, 0x01], i32Sub: [0x6b], brIf: (depth) => [0x0d, depth], loop: [0x03, 0x40], end: [0x0b],
   f32x4Add: [0xfd, 0xe4, 0x01], f32x4Mul: [0xfd, 0xe6, 0x01], f32x4ExtractLane0: [0xfd, 0x1f, 0x00],
+  f32x4RelaxedMadd: [0xfd, 0x85, 0x02],
 };
 
 // (func (param $iterations i32) (result f32)): local 0 is the count, 1..CHAINS the accumulators,
 // then a and b. acc → acc·0.999 + 0.001 converges to 1: no overflow, no denormals.
-export function simdPeakModule() {
+export function simdPeakModule({ fused = false } = {}) {
   const acc = (c) => 1 + c, a = 1 + CHAINS, b = 2 + CHAINS;
   const body = [];
   for (let c = 0; c < CHAINS; c++) body.push(...f32x4Const(0.5), ...OP.localSet(acc(c)));
@@ -41,8 +43,9 @@ export function simdPeakModule() {
   body.push(...OP.loop);
   for (let r = 0; r < REPEATS; r++) {
     for (let c = 0; c < CHAINS; c++) {
-      body.push(...OP.localGet(acc(c)), ...OP.localGet(a), ...OP.f32x4Mul, ...OP.localGet(b), ...OP.f32x4Add,
-        ...OP.localSet(acc(c)));
+      const multiplyAdd = fused ? [...OP.localGet(b), ...OP.f32x4RelaxedMadd]
+        : [...OP.f32x4Mul, ...OP.localGet(b), ...OP.f32x4Add];
+      body.push(...OP.localGet(acc(c)), ...OP.localGet(a), ...multiplyAdd, ...OP.localSet(acc(c)));
     }
   }
   body.push(...OP.localGet(0), ...OP.i32Const1, ...OP.i32Sub, ...OP.localTee(0), ...OP.brIf(0), ...OP.end);
@@ -62,8 +65,8 @@ export function simdPeakModule() {
 
 // GFLOP/s: the median of `runs` calls of at least minSeconds each, after warmUpSeconds of calls
 // (V8 swaps in optimised code only at a later call, never inside a running one).
-export async function measureSimdPeak({ runs = 5, minSeconds = 0.2, warmUpSeconds = 1 } = {}) {
-  const { instance } = await WebAssembly.instantiate(simdPeakModule());
+export async function measureSimdPeak({ fused = false, runs = 5, minSeconds = 0.2, warmUpSeconds = 1 } = {}) {
+  const { instance } = await WebAssembly.instantiate(simdPeakModule({ fused }));
   const peak = instance.exports.peak;
   const time = (iterations) => {
     const start = performance.now();
@@ -78,5 +81,5 @@ export async function measureSimdPeak({ runs = 5, minSeconds = 0.2, warmUpSecond
   const rates = [];
   for (let r = 0; r < runs; r++) rates.push((iterations * FLOPS_PER_ITERATION) / time(iterations) / 1e9);
   rates.sort((x, y) => x - y);
-  return { gflops: rates[rates.length >> 1], chains: CHAINS, runs: rates };
+  return { gflops: rates[rates.length >> 1], chains: CHAINS, fused, runs: rates };
 }

@@ -10,9 +10,9 @@ function threadSetter(api) {
   return null;
 }
 
-export async function createNeurite({ threaded = false, threads = null }, data) {
+export async function createNeurite({ threaded = false, relaxedSimd = 'auto', threads = null }, data) {
   const { loadNeurite } = await import('/wasm/api.mjs');
-  const api = await loadNeurite({ threaded });
+  const api = await loadNeurite({ threaded, relaxedSimd });
   const setThreads = threadSetter(api);
   const threadsInForce = threads && setThreads ? setThreads(threads) : null;
   let model = null, train = null, test = null, session = null, positionInEpoch = 0;
@@ -60,8 +60,25 @@ export async function createNeurite({ threaded = false, threads = null }, data) 
     // wasm memory only grows, so its size now is the run's peak (it holds the datasets too)
     memory: () => ({ wasmHeapBytes: api.module.HEAP8.buffer.byteLength }),
 
-    // ms per batch of each layer's forward and backward pass (bindings/bench.cpp times them inside wasm)
-    layers: ({ workload, batches = 20, runs = 5 }) => api.module.benchLayers(workload, BATCH_SIZE, batches, runs),
+    // ms per batch of each layer's forward and backward pass, and of the whole step, on the training
+    // session's own next steps (bindings/bench.cpp: the training loop times them inside wasm); the
+    // medians of `runs` runs of `batches` steps, after one untimed run
+    layers({ batches = 20, runs = 5 }) {
+      const profiles = [];
+      for (let r = 0; r <= runs; r++) {
+        const k = Math.min(batches, session.batchesPerEpoch - positionInEpoch);
+        const profile = api.module.profileSession(session.handle, k);
+        positionInEpoch = (positionInEpoch + k) % session.batchesPerEpoch;
+        if (r > 0) profiles.push(profile);
+      }
+      const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+      return {
+        stepMs: median(profiles.map((p) => p.stepMs)),
+        layers: profiles[0].layers.map((layer, i) => ({ name: layer.name, className: layer.className,
+          forwardMs: median(profiles.map((p) => p.layers[i].forwardMs)),
+          backwardMs: median(profiles.map((p) => p.layers[i].backwardMs)) })),
+      };
+    },
 
     // GFLOP/s of neurite::kernels::sgemm per shape (bindings/bench.cpp times the calls inside wasm)
     gemm({ shapes, minSeconds = 0.2, runs = 5, warmUpCalls = 20 }) {

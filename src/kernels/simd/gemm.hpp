@@ -22,9 +22,11 @@ using gemm_detail::Problem;
 
 // The micro-tile: Rows rows × Batches batches of C live in registers, plus Batches loads of B and one
 // broadcast of A per k. Any width works with the general case; the tuned ones:
-// - 4 lanes (wasm SIMD128, SSE2): 4 × 2 = 8 accumulators, a 4×8 tile. wasm has no FMA, so each
+// - 4 lanes (wasm SIMD128, SSE2): 4 × 2 = 8 accumulators, a 4×8 tile. Without FMA each
 //   multiply-add needs a temporary, and V8 has 15 SIMD registers: measured in headless Chromium 156
-//   and Node 20, 4×8 beat 6×8 by 1.3–1.7× (35 vs 21–29 GFLOP/s on 512³), and 3×12 and 2×16 too.
+//   and Node 20, 4×8 beat 6×8 by 1.3–1.7× (35 vs 21–29 GFLOP/s on 512³), and 3×12 and 2×16 too. With
+//   relaxed SIMD's fused madd (the -relaxed wasm build) 4×8 still wins: on the mlp's 32×128×784 in
+//   Chromium 156 (AMD EPYC, 2 rounds) 44 GFLOP/s against 43 for 6×8, 41 for 5×8 and 28–30 for 4×12 (a noisy round: the plain build fell too).
 // - 8 lanes (AVX2, 16 ymm, FMA): 6 × 2 = 12 accumulators + 2 + 1 = 15 registers, a 6×16 tile (the
 //   shape of BLIS's Haswell kernel).
 // - 16 lanes (AVX-512, 32 zmm, FMA): see MicroTile<16>.

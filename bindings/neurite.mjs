@@ -346,8 +346,9 @@ export async function loadNeurite({ threaded = false, relaxedSimd = 'auto', modu
     if (threads && !canUseThreads())
       throw new Error('neurite: the threaded build needs SharedArrayBuffer, i.e. a cross-origin-isolated page ' +
                       '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)');
-    const relaxed = relaxedSimd === 'auto' ? relaxedSimdSupported() : Boolean(relaxedSimd);
-    if (relaxed && !relaxedSimdSupported())
+    const relaxedAvailable = relaxedSimdSupported();
+    const relaxed = relaxedSimd === 'auto' ? relaxedAvailable : Boolean(relaxedSimd);
+    if (relaxed && !relaxedAvailable)
       throw new Error('neurite: the relaxed-SIMD build needs a WebAssembly engine with relaxed SIMD (Chromium 114 or newer)');
     const url = new URL(`./neurite${threads ? '-mt' : ''}${relaxed ? '-relaxed' : ''}.mjs`, import.meta.url);
     factory = (await import(url.href)).default;

@@ -48,8 +48,9 @@ double bench_gemm(std::size_t m, std::size_t n, std::size_t k, bool trans_a, boo
 
 // Where a training step goes: session.run(batches) with the model's layer profile attached (the
 // training loop itself times each layer: Sequential::attach_layer_profile), as
-// {steps, stepMs, layers: [{name, className, forwardMs, backwardMs}]}, milliseconds per step. stepMs
-// is the whole of run() over its steps: the loss, the optimizer and the batch gathering as well.
+// {steps, stepMs, layers: [{name, className, forwardMs, backwardMs}]}, milliseconds per step; a pair
+// of layers the model runs fused is one row. stepMs is the whole of run() over its steps: the loss,
+// the optimizer and the batch gathering as well.
 emscripten::val profile_session(neurite::TrainingSession& session, std::size_t batches) {
   neurite::Sequential& model = session.model();
   neurite::Sequential::LayerProfile profile;
@@ -65,12 +66,19 @@ emscripten::val profile_session(neurite::TrainingSession& session, std::size_t b
   model.attach_layer_profile(nullptr);
   const double steps = static_cast<double>(std::max<std::size_t>(profile.steps, 1));
   emscripten::val layers = emscripten::val::array();
-  for (std::size_t i = 0; i < model.layers().size(); ++i) {
+  const auto& list = model.layers();
+  for (std::size_t i = 0; i < list.size(); ++i) {
     emscripten::val row = emscripten::val::object();
-    row.set("name", model.layers()[i]->name());
-    row.set("className", model.layers()[i]->class_name());
     row.set("forwardMs", profile.forward_ms[i] / steps);
     row.set("backwardMs", profile.backward_ms[i] / steps);
+    if (model.runs_fused_with_next(i)) {  // one row for the pair, timed as one
+      row.set("name", list[i]->name() + " + " + list[i + 1]->name());
+      row.set("className", list[i]->class_name() + " + " + list[i + 1]->class_name() + ", fused");
+      ++i;
+    } else {
+      row.set("name", list[i]->name());
+      row.set("className", list[i]->class_name());
+    }
     layers.call<void>("push", row);
   }
   emscripten::val out = emscripten::val::object();

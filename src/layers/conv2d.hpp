@@ -57,6 +57,7 @@ class Conv2D final : public Layer {
   Activation* output_activation() override { return activation_.get(); }
 
  private:
+  friend class ConvMaxPool;  // runs this layer and the MaxPooling2D after it as one (conv_max_pool.hpp)
   std::size_t filters_;
   Size2 kernel_size_;
   std::unique_ptr<Activation> activation_;

@@ -26,6 +26,7 @@ class Pooling2D : public Layer {
   json config() const override;
 
  private:
+  friend class ConvMaxPool;  // fills output_ and argmax_ when a Conv2D before it runs fused with it
   PoolMode mode_;
   Size2 pool_size_, strides_;
   Padding padding_;

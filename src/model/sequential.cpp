@@ -9,6 +9,7 @@
 
 #include "activations/activation.hpp"
 #include "kernels/elementwise.hpp"
+#include "layers/conv_max_pool.hpp"
 #include "layers/registry.hpp"
 #include "model/metric_tracker.hpp"
 #include "util/json_fields.hpp"
@@ -38,6 +39,7 @@ std::string snake_case(const std::string& class_name) {
 }
 
 Sequential::Sequential(std::uint32_t seed, std::string name) : name_(std::move(name)), seed_(seed), rng_(seed) {}
+Sequential::~Sequential() = default;
 
 Sequential& Sequential::add(std::unique_ptr<Layer> layer) {
   if (built_) throw std::logic_error("cannot add a layer to a model that is already built");
@@ -62,6 +64,9 @@ void Sequential::build(const Shape& input_shape) {
     layer->set_input_gradient_needed(weights_before);
     weights_before = weights_before || !layer->params().empty();
   }
+  fused_.clear();
+  fused_.resize(layers_.size());
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) fused_[i] = ConvMaxPool::fuse(*layers_[i], *layers_[i + 1]);
   built_ = true;
 }
 
@@ -152,8 +157,9 @@ const Tensor& Sequential::forward(const Tensor& x, bool training) {
   const Tensor* out = &x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const auto start = profile_ ? ProfileClock::now() : ProfileClock::time_point{};
-    out = &layers_[i]->forward(*out, training);
-    if (profile_) profile_->forward_ms[i] += milliseconds_since(start);
+    const std::size_t first = i;
+    out = fused_[i] ? &fused_[i++]->forward(*out) : &layers_[i]->forward(*out, training);
+    if (profile_) profile_->forward_ms[first] += milliseconds_since(start);
   }
   return *out;
 }
@@ -162,7 +168,7 @@ void Sequential::backward(const Tensor& grad) {
   const Tensor* g = &grad;
   for (std::size_t i = layers_.size(); i-- > 0;) {
     const auto start = profile_ ? ProfileClock::now() : ProfileClock::time_point{};
-    g = &layers_[i]->backward(*g);
+    g = i > 0 && fused_[i - 1] ? &fused_[--i]->backward(*g) : &layers_[i]->backward(*g);
     if (profile_) profile_->backward_ms[i] += milliseconds_since(start);
     if (!layers_[i]->input_gradient_needed()) break;  // the layers before it have nothing to learn
   }

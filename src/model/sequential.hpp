@@ -19,6 +19,8 @@
 
 namespace neurite {
 
+class ConvMaxPool;
+
 struct FitOptions {
   std::size_t epochs = 1;
   std::size_t batch_size = 32;
@@ -49,6 +51,7 @@ class Sequential {
  public:
   explicit Sequential(std::uint32_t seed = 0, std::string name = "sequential");
   Sequential(Sequential&&) = delete;
+  ~Sequential();
 
   Sequential& add(std::unique_ptr<Layer> layer);
   // Creates every layer's weights for a per-sample input shape (the first layer's declared shape
@@ -100,6 +103,9 @@ class Sequential {
   };
   // Zeroes *profile for this model's layers and attaches it; nullptr detaches.
   void attach_layer_profile(LayerProfile* profile);
+  // Whether layer i and layer i + 1 run as one (a Conv2D and the MaxPooling2D after it:
+  // conv_max_pool.hpp); the profile then counts the pair's time at layer i.
+  bool runs_fused_with_next(std::size_t i) const { return i < fused_.size() && fused_[i] != nullptr; }
 
   // Keras' model config: {"class_name": "Sequential", "config": {"name", "layers": [...]}}
   nlohmann::json topology() const;
@@ -126,6 +132,7 @@ class Sequential {
   LayerProfile* profile_ = nullptr;
   Rng rng_;
   std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<std::unique_ptr<ConvMaxPool>> fused_;  // fused_[i]: layers i and i + 1 run as one
   bool built_ = false;
   std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<Loss> loss_;

@@ -121,15 +121,18 @@ TEST_CASE("parallel.sgemm_same_bits_for_1_and_2_threads") {
     Trans ta, tb;
     std::size_t M, N, K;
   };
-  // the MLP's three products, a conv forward (rows split), odd sizes, and a beta != 0 case; then
-  // products whose other operand is packed once and shared: the cnn's Dense forward (op(B) shared
-  // by row chunks), its conv kernel gradient (op(A) shared by column chunks), lenet's (op(B)), and a
-  // shared op(A) packed by transposing, whose narrow panels' stores spill past each k-block
+  // the MLP's three products (split in wasm and by the narrower native sets; one chunk with
+  // AVX-512's threshold), a conv forward (rows split), odd sizes, and a beta != 0 case; then
+  // products whose other operand is packed once and shared: a Dense 10816→10 forward of 64 rows
+  // (op(B) shared by row chunks), the cnn's conv kernel gradient (op(A) shared by column chunks),
+  // lenet's (op(B)), and a shared op(A) packed by transposing, whose narrow panels' stores spill
+  // past each k-block. All but the MLP's are >= 2 chunks of work for every kernel set
+  // (gemm_detail::min_multiply_adds_per_chunk: at most 2^21 multiply-adds).
   const Shape shapes[] = {{Trans::No, Trans::No, 32, 128, 784},   {Trans::Yes, Trans::No, 784, 128, 32},
-                          {Trans::No, Trans::Yes, 32, 784, 128},  {Trans::No, Trans::No, 5408, 64, 9},
+                          {Trans::No, Trans::Yes, 32, 784, 128},  {Trans::No, Trans::No, 21632, 64, 9},
                           {Trans::Yes, Trans::Yes, 785, 33, 785}, {Trans::No, Trans::No, 17, 1003, 517},
-                          {Trans::No, Trans::No, 32, 10, 10816},  {Trans::Yes, Trans::No, 9, 64, 21632},
-                          {Trans::Yes, Trans::No, 288, 64, 3872}, {Trans::No, Trans::Yes, 37, 3, 20000},
+                          {Trans::No, Trans::No, 64, 10, 10816},  {Trans::Yes, Trans::No, 9, 64, 21632},
+                          {Trans::Yes, Trans::No, 288, 64, 3872}, {Trans::No, Trans::Yes, 37, 3, 40000},
                           {Trans::No, Trans::No, 64, 2000, 512}};  // op(A) shared, k-blocks of 256
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);

@@ -404,7 +404,7 @@ struct Gemm {
     const std::size_t length = split_columns ? p.N : p.M, unit = split_columns ? kNR : kMR;
     const std::size_t chunks =
         std::min((length + unit - 1) / unit,
-                 chunks_for(p.M * p.N * std::max<std::size_t>(p.K, 1), gemm_detail::kMinMultiplyAddsPerChunk));
+                 chunks_for(p.M * p.N * std::max<std::size_t>(p.K, 1), gemm_detail::min_multiply_adds_per_chunk(kLanes)));
     if (chunks <= 1 || p.K == 0 || p.alpha == 0.0f) return sgemm_columns(p, 0, p.N, {});
     const SharedPanels shared = pack_shared(p, split_columns);
     const std::size_t step = round_up((length + chunks - 1) / chunks, unit);

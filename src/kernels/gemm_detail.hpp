@@ -38,7 +38,8 @@ struct Blocking {
 // machine, training the mlp (its GEMMs are 32×128×784, 3.2M multiply-adds) on 1 and 2 threads:
 // natively (AVX-512) with 2^18 its GEMMs split and trained at 84k samples/s against 128k on one
 // thread, with 2^21 as fast as on one (and the cnn 1.39× faster on 2 threads, not 1.0×); in wasm
-// (4 lanes, relaxed SIMD) with 2^18 at 0.84× of one thread. So 2^21 for the mlp's shapes in both.
+// (4 lanes, relaxed SIMD) with 2^18 at 0.84× of one thread. So 2^21 in wasm and with AVX-512; the
+// narrower native sets, slower per multiply-add, get 2^20 (AVX2) and 2^19 (SSE2): not measured.
 constexpr std::size_t min_multiply_adds_per_chunk(std::size_t lanes) {
 #ifdef __EMSCRIPTEN__
   return lanes << 19;

@@ -13,6 +13,10 @@ std::unique_ptr<ConvMaxPool> ConvMaxPool::fuse(Layer& first, Layer& second) {
   const Activation& activation = *conv->activation_;
   const bool relu = activation.gemm_epilogue() == kernels::FusedActivation::Relu;
   if (!relu && activation.name() != "linear") return nullptr;
+  if (pool->input_shape() != conv->output_shape()) return nullptr;
+  // the kernel gradient is summed from one partial per image, a kernel's worth each: worth it only
+  // while an image's feature maps (what fusing keeps out of memory) are at least as big
+  if (conv->geometry_.out_h * conv->geometry_.out_w < conv->geometry_.patch_size()) return nullptr;
   return std::make_unique<ConvMaxPool>(*conv, *pool);
 }
 

@@ -18,9 +18,12 @@ namespace neurite {
 
 class ConvMaxPool {
  public:
-  // Non-null when `first` is a Conv2D with a relu or linear activation and `second` a MaxPooling2D,
-  // both built: the activations whose derivative the pooled values give and whose forward the GEMM
-  // epilogue computes.
+  // Non-null when `first` is a Conv2D with a relu or linear activation (those whose derivative the
+  // pooled values give and whose forward the GEMM epilogue computes) and `second` a MaxPooling2D
+  // on its output, both built, and the Conv2D's feature maps per image (pixels) are at least as
+  // many as its kernel's rows (kh·kw·in): the tutorial cnn's 26×26 against 3·3·1, and lenet's first
+  // pair, not lenet's 11×11 against 3·3·32, whose per-image kernel-gradient partials would
+  // outweigh the feature maps kept out of memory.
   static std::unique_ptr<ConvMaxPool> fuse(Layer& first, Layer& second);
 
   // The pool's output for input x; the Conv2D's own output is left untouched.

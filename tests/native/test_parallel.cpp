@@ -121,7 +121,7 @@ TEST_CASE("parallel.sgemm_same_bits_for_1_and_2_threads") {
     Trans ta, tb;
     std::size_t M, N, K;
   };
-  // the MLP's three products (split in wasm and by the narrower native sets; one chunk with
+  // the MLP's three products (split by the narrower native sets; one chunk in wasm and with
   // AVX-512's threshold), a conv forward (rows split), odd sizes, and a beta != 0 case; then
   // products whose other operand is packed once and shared: a Dense 10816→10 forward of 64 rows
   // (op(B) shared by row chunks), the cnn's conv kernel gradient (op(A) shared by column chunks),

@@ -525,7 +525,8 @@ inline val run_session(TrainingSession& session, std::size_t max_batches) {
 inline val session_history(const TrainingSession& session) { return history_js(session.history()); }
 
 // A checkpoint as plain JS values that IndexedDB can keep: {state: JSON text, iterations,
-// learningRate, slots: Float32Array, order: Uint32Array} (the weights travel as model files).
+// learningRate, slots: Float32Array, order: Uint32Array, callbackFloats: Float32Array} (the weights
+// travel as model files; callbackFloats is absent in checkpoints kept before it existed).
 inline val session_checkpoint(const TrainingSession& session) {
   const TrainingCheckpoint c = session.checkpoint();
   val out = val::object();
@@ -534,6 +535,7 @@ inline val session_checkpoint(const TrainingSession& session) {
   out.set("learningRate", c.optimizer.learning_rate);
   out.set("slots", float32_copy(c.optimizer.slots.data(), c.optimizer.slots.size()));
   out.set("order", val::global("Uint32Array").new_(emscripten::typed_memory_view(c.order.size(), c.order.data())));
+  out.set("callbackFloats", float32_copy(c.callback_floats.data(), c.callback_floats.size()));
   return out;
 }
 
@@ -548,6 +550,8 @@ inline void session_restore(TrainingSession& session, const val& checkpoint) {
   c.optimizer.learning_rate = checkpoint["learningRate"].as<float>();
   c.optimizer.slots = vector_from_js<float>(checkpoint["slots"], "checkpoint slots");
   c.order = vector_from_js<std::uint32_t>(checkpoint["order"], "checkpoint order");
+  if (!checkpoint["callbackFloats"].isUndefined())
+    c.callback_floats = vector_from_js<float>(checkpoint["callbackFloats"], "checkpoint callbackFloats");
   session.restore(c);
 }
 

@@ -173,7 +173,8 @@ class Session {
   // {reached: [{threshold, accuracy, seconds, epoch, batch}], last}: fit's `milestones` option
   milestones() { return guard(() => this.handle.milestones()); }
   // The fit's state between two batches, for resuming it in another session (with the model's
-  // save()): {state: JSON text, iterations, learningRate, slots: Float32Array, order: Uint32Array}.
+  // save()): {state: JSON text, iterations, learningRate, slots: Float32Array, order: Uint32Array,
+  // callbackFloats: Float32Array (earlyStopping's best weights, with restoreBestWeights)}.
   checkpoint() { return guard(() => this.handle.checkpoint()); }
   // Continues a checkpointed fit. This session must be on the same data, batch size and callbacks,
   // its model holding the checkpoint's weights; it throws, naming what differs, otherwise.

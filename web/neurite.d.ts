@@ -268,7 +268,7 @@ export interface CheckpointSummary {
 }
 export interface Checkpoint extends CheckpointSummary {
   modelJson: object; weights: ArrayBuffer;
-  session: { state: string; iterations: number; learningRate: number; slots: Float32Array; order: Uint32Array };
+  session: { state: string; iterations: number; learningRate: number; slots: Float32Array; order: Uint32Array; callbackFloats?: Float32Array };
 }
 /** TF.js' tf.memory(), of the engine's worker, with Neurite's wasm memory size (its high-water mark). */
 export function memory(engine?: Engine): Promise<{ numTensors: number; numBytes: number; unreliable: false;

@@ -166,6 +166,28 @@ void EarlyStopping::restore_state(const nlohmann::json& state) {
   wait_ = state.at("wait").get<std::size_t>();
 }
 
+std::vector<float> EarlyStopping::state_floats() const {
+  std::vector<float> floats;
+  for (const Tensor& w : best_weights_) floats.insert(floats.end(), w.begin(), w.end());
+  return floats;
+}
+
+void EarlyStopping::restore_state_floats(const std::vector<float>& floats, Sequential& model) {
+  std::vector<Tensor> weights;
+  if (!floats.empty()) weights = model.get_weights();  // for their shapes
+  std::size_t expected = 0;
+  for (const Tensor& w : weights) expected += w.size();
+  if (floats.size() != expected)
+    throw std::invalid_argument("checkpoint: EarlyStopping's best weights have " + std::to_string(floats.size()) +
+                                " values, this model has " + std::to_string(expected));
+  std::size_t at = 0;
+  for (Tensor& w : weights) {
+    std::copy_n(floats.data() + at, w.size(), w.begin());
+    at += w.size();
+  }
+  best_weights_ = std::move(weights);
+}
+
 nlohmann::json ReduceLROnPlateau::state() const {
   return {{"best", finite_or_null(best_)}, {"wait", wait_}, {"cooldown_left", cooldown_left_}};
 }

@@ -32,6 +32,11 @@ class Callback {
   // it back after on_train_begin.
   virtual nlohmann::json state() const { return nullptr; }
   virtual void restore_state(const nlohmann::json& /*state*/) {}
+  // Floats a checkpoint keeps beside state() (EarlyStopping's best weights: a model's worth, too
+  // many for JSON), and how a resumed fit takes them back, for this model; after restore_state.
+  // Throws std::invalid_argument, changing nothing, when they do not fit the model.
+  virtual std::vector<float> state_floats() const { return {}; }
+  virtual void restore_state_floats(const std::vector<float>& /*floats*/, Sequential& /*model*/) {}
 };
 
 // A callback from functions, for callers that need one or two hooks (the CLI, the bindings).
@@ -59,11 +64,11 @@ class EarlyStopping final : public Callback {
   // The epoch (from 0) training stopped after, or -1 if it ran to the end.
   long stopped_epoch() const { return stopped_epoch_; }
   long best_epoch() const { return best_epoch_; }
-  // the best value, its epoch and the wait; not the best epoch's weights (a model's worth of floats),
-  // so a fit resumed with restore_best_weights ends with the best weights seen since it resumed
-  // (or its last ones)
+  // the best value, its epoch and the wait; with restore_best_weights, that epoch's weights as floats
   nlohmann::json state() const override;
   void restore_state(const nlohmann::json& state) override;
+  std::vector<float> state_floats() const override;
+  void restore_state_floats(const std::vector<float>& floats, Sequential& model) override;
 
  private:
   bool improved(double value) const;

@@ -38,14 +38,19 @@ void expect_same(const nlohmann::json& saved, const char* key, const nlohmann::j
 TrainingCheckpoint TrainingSession::checkpoint() const {
   nlohmann::json layer_generators = nlohmann::json::array();
   for (Rng* rng : generators(model_)) layer_generators.push_back(rng->state());
-  nlohmann::json callbacks = nlohmann::json::array();
-  for (auto* cb : options_.callbacks) callbacks.push_back(cb->state());
+  nlohmann::json callbacks = nlohmann::json::array(), float_counts = nlohmann::json::array();
   TrainingCheckpoint c;
+  for (auto* cb : options_.callbacks) {
+    callbacks.push_back(cb->state());
+    const std::vector<float> floats = cb->state_floats();
+    float_counts.push_back(floats.size());
+    c.callback_floats.insert(c.callback_floats.end(), floats.begin(), floats.end());
+  }
   c.state = {{"train_size", train_x_.size()}, {"batch_size", options_.batch_size}, {"shuffle", options_.shuffle},
              {"epochs", options_.epochs},     {"epoch", epoch_},                   {"cursor", cursor_},
              {"batch", batch_},               {"in_epoch", in_epoch_},             {"finished", finished_},
              {"tracker", tracker_.state()},   {"history", history_json(history_)}, {"generator", model_.rng_.state()},
-             {"layer_generators", layer_generators}, {"callbacks", callbacks}};
+             {"layer_generators", layer_generators}, {"callbacks", callbacks}, {"callback_floats", float_counts}};
   c.optimizer = model_.optimizer()->state();
   c.order.assign(order_.begin(), order_.end());
   return c;
@@ -74,6 +79,15 @@ void TrainingSession::restore(const TrainingCheckpoint& c) {
     if (callbacks.size() != options_.callbacks.size())
       throw std::invalid_argument("checkpoint: it has " + std::to_string(callbacks.size()) + " callbacks, this fit " +
                                   std::to_string(options_.callbacks.size()));
+    // checkpoints from before callbacks kept floats have no counts: none then
+    const std::vector<std::size_t> float_counts =
+        s.contains("callback_floats") ? s.at("callback_floats").get<std::vector<std::size_t>>()
+                                      : std::vector<std::size_t>(callbacks.size(), 0);
+    std::size_t floats = 0;
+    for (std::size_t n : float_counts) floats += n;
+    if (float_counts.size() != callbacks.size() || floats != c.callback_floats.size())
+      throw std::invalid_argument("checkpoint: its callbacks' floats (" + std::to_string(c.callback_floats.size()) +
+                                  ") do not match their counts in its state");
     MetricTracker tracker = tracker_;  // read everything before changing anything
     tracker.restore(s.at("tracker"));
     History history = history_from(s.at("history"));
@@ -84,8 +98,11 @@ void TrainingSession::restore(const TrainingCheckpoint& c) {
     model_.optimizer()->restore(c.optimizer, model_.params());
     for (std::size_t i = 0; i < rngs.size(); ++i) *rngs[i] = layer_rngs[i];
     model_.rng_ = model_rng;
-    for (std::size_t i = 0; i < callbacks.size(); ++i)
+    for (std::size_t i = 0, at = 0; i < callbacks.size(); at += float_counts[i++]) {
       if (!callbacks[i].is_null()) options_.callbacks[i]->restore_state(callbacks[i]);
+      const auto first = c.callback_floats.begin() + static_cast<std::ptrdiff_t>(at);
+      options_.callbacks[i]->restore_state_floats({first, first + static_cast<std::ptrdiff_t>(float_counts[i])}, model_);
+    }
     tracker_ = tracker;
     history_ = std::move(history);
     order_.assign(c.order.begin(), c.order.end());

@@ -19,6 +19,7 @@ struct TrainingCheckpoint {
   nlohmann::json state;                // options, positions, generators, running sums, history, callbacks
   OptimizerState optimizer;
   std::vector<std::uint32_t> order;    // the samples' order in the epoch under way (or the last one)
+  std::vector<float> callback_floats;  // the callbacks' state_floats(), one after another (counts in state)
 };
 
 class TrainingSession {

@@ -78,3 +78,25 @@ test('checkpoints.a_finished_fit_deletes_its_own_and_a_wrong_model_is_refused', 
   await assert.rejects(mlp(5).fit(x, y, { resumeFrom: record, batchSize: 64 }), /batch size 100, this fit has 64/);
   await nn.checkpoints.delete('kept');
 });
+
+test('checkpoints.keep_early_stoppings_best_weights', async () => {
+  // "max" of a falling val_loss keeps an early epoch the best: each fit ends restoring its weights
+  const stopping = () => nn.callbacks.earlyStopping({ monitor: 'val_loss', mode: 'max', patience: 100, restoreBestWeights: true });
+  const whole = mlp(4);
+  await whole.fit(x, y, { ...FIT, callbacks: [stopping()] });
+  const last = mlp(4);
+  await last.fit(x, y, FIT);
+  const [best, lastEpoch] = [await weightsOf(whole), await weightsOf(last)];
+  assert.ok(best.some((w, i) => w.some((v, j) => v !== lastEpoch[i][j])), 'the best epoch is not the last one');
+
+  const first = mlp(4);
+  let epochNow = 0;
+  await first.fit(x, y, { ...FIT, checkpoint: { id: 'best', everySeconds: 0, keep: true }, callbacks: [stopping(), {
+    onEpochBegin(epoch) { epochNow = epoch; },
+    onBatchEnd(batch) { if (epochNow === 1 && batch === 5) first.stopTraining = true; },
+  }] });
+  const resumed = mlp(99);
+  await resumed.fit(x, y, { resumeFrom: 'best', callbacks: [stopping()] });
+  const weights = await weightsOf(resumed);
+  best.forEach((w, i) => assert.deepEqual(weights[i], w, `weights ${i} differ from the uninterrupted fit's best`));
+});

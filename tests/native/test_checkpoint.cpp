@@ -51,15 +51,20 @@ struct Fit {
   std::unique_ptr<TrainingSession> session;
   EarlyStopping* early = nullptr;
 };
-Fit start(Sequential& m, const Data& d, std::size_t epochs = 3, std::size_t batch_size = 8) {
+EarlyStopping::Options patient() {
+  EarlyStopping::Options options;
+  options.patience = 100;
+  return options;
+}
+
+Fit start(Sequential& m, const Data& d, std::size_t epochs = 3, std::size_t batch_size = 8,
+          EarlyStopping::Options stopping = patient()) {
   FitOptions options;
   options.epochs = epochs;
   options.batch_size = batch_size;
   options.validation_split = 0.25;
   std::vector<std::unique_ptr<Callback>> owned;
-  EarlyStopping::Options patient;
-  patient.patience = 100;
-  auto early = std::make_unique<EarlyStopping>(patient);
+  auto early = std::make_unique<EarlyStopping>(stopping);
   EarlyStopping* raw = early.get();
   owned.push_back(std::move(early));
   return {std::make_unique<TrainingSession>(m, d.x, d.y, options, std::move(owned)), raw};
@@ -77,9 +82,10 @@ std::vector<float> flat_weights(Sequential& m) {
 
 // Trains `batches` batches (crossing epoch ends), checkpoints, and resumes in a model made from the
 // saved files; returns that model once its fit has finished.
-std::unique_ptr<Sequential> interrupted_after(std::size_t batches, const Data& d, json* history = nullptr) {
+std::unique_ptr<Sequential> interrupted_after(std::size_t batches, const Data& d, json* history = nullptr,
+                                              EarlyStopping::Options stopping = patient()) {
   auto first = model();
-  auto fit = start(*first, d);
+  auto fit = start(*first, d, 3, 8, stopping);
   for (std::size_t i = 0; i < batches; ++i) fit.session->run(1);
   const TrainingCheckpoint saved = fit.session->checkpoint();
   const io::ModelArtifacts files = io::to_artifacts(*first);
@@ -87,7 +93,7 @@ std::unique_ptr<Sequential> interrupted_after(std::size_t batches, const Data& d
   fit.session.reset();
 
   auto resumed = io::from_artifacts(files, 999);  // another seed: everything random comes from the checkpoint
-  auto again = start(*resumed, d);
+  auto again = start(*resumed, d, 3, 8, stopping);
   again.session->restore(saved);
   run_to_end(*again.session);
   if (history) *history = json(again.session->history().values);
@@ -112,6 +118,39 @@ TEST_CASE("checkpoint.resumed_fit_equals_the_uninterrupted_one_bit_for_bit") {
     CHECK(history == expected_history);
     CHECK(resumed->optimizer()->iterations() == whole->optimizer()->iterations());
   }
+}
+
+TEST_CASE("checkpoint.keeps_early_stoppings_best_weights") {
+  // "max" of a falling val_loss: the first epoch stays the best, so the fit ends with its weights
+  EarlyStopping::Options first_is_best = patient();
+  first_is_best.mode = "max";
+  first_is_best.restore_best_weights = true;
+  const Data d = data(64);
+  auto whole = model();
+  auto fit = start(*whole, d, 3, 8, first_is_best);
+  std::vector<float> after_first_epoch;
+  while (!fit.session->run(1).finished)
+    if (fit.session->history().epochs() == 1 && after_first_epoch.empty()) after_first_epoch = flat_weights(*whole);
+  REQUIRE(fit.early->best_epoch() == 0);
+  const auto expected = flat_weights(*whole);
+  CHECK(expected == after_first_epoch);
+
+  for (std::size_t batches : {6, 7, 12, 17}) {  // after the best epoch's end, in later epochs
+    CAPTURE(batches);
+    CHECK(flat_weights(*interrupted_after(batches, d, nullptr, first_is_best)) == expected);
+  }
+
+  // another model's best weights are refused, naming both sizes
+  auto saver = model();
+  auto saving = start(*saver, d, 3, 8, first_is_best);
+  for (int i = 0; i < 7; ++i) saving.session->run(1);
+  TrainingCheckpoint saved = saving.session->checkpoint();
+  REQUIRE(saved.callback_floats.size() == expected.size());
+  saved.callback_floats.pop_back();
+  saved.state["callback_floats"][0] = saved.callback_floats.size();
+  auto other = model();
+  auto resuming = start(*other, d, 3, 8, first_is_best);
+  CHECK_THROWS_WITH_AS(resuming.session->restore(saved), doctest::Contains("best weights have"), std::invalid_argument);
 }
 
 TEST_CASE("checkpoint.keeps_the_callbacks_state_and_may_train_longer") {

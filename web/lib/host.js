@@ -372,7 +372,7 @@ export function createHost(env) {
     const session = fit.session.checkpoint();
     const epoch = p.epochEnded ? p.epoch + 1 : p.epoch, batch = p.epochEnded ? 0 : p.batch;
     event(fit, FitEvent.CHECKPOINT, { epoch, batch, history: fit.session.history(), modelJson, weights, session },
-      [weights, session.slots.buffer, session.order.buffer]);
+      [weights, session.slots.buffer, session.order.buffer, session.callbackFloats.buffer]);
     fit.lastCheckpoint = performance.now();
   }
 

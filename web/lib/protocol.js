@@ -42,7 +42,7 @@ export const FitEvent = Object.freeze({
   YIELD: 'yield',               // { epoch, batch, batchesPerEpoch, logs (mean since last), running, milestones }
   EPOCH_END: 'epoch-end',       // { epoch, logs: { loss, accuracy, val_loss?, val_accuracy?, learning_rate? }, milestones }
   CHECKPOINT: 'checkpoint',     // { epoch, batch, history, modelJson, weights, session: { state, iterations,
-                                // learningRate, slots, order } } (buffers transferred; not acknowledged)
+                                // learningRate, slots, order, callbackFloats } } (buffers transferred; not acknowledged)
 });
 
 export const DATA_PROGRESS = 'data-progress'; // { request: id, loaded, total } bytes

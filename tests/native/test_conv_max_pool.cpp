@@ -4,12 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 #include <vector>
 
 #include "gradient_check.hpp"
-#include "kernels/parallel.hpp"
 #include "layers/activation_layer.hpp"
 #include "layers/conv_max_pool.hpp"
 #include "layers/dense.hpp"
@@ -17,16 +15,14 @@
 #include "losses/loss.hpp"
 #include "model/sequential.hpp"
 #include "optimizers/adam.hpp"
+#include "thread_count.hpp"
 
 using namespace neurite;
+using neurite::testing::check_close;  // |a − b| ≤ tol · max(1, |a|, |b|), value by value
 using neurite::testing::random_tensor;
+using neurite::testing::ThreadCount;
 
 namespace {
-
-struct ThreadCount {
-  explicit ThreadCount(std::size_t threads) { kernels::set_thread_count(threads); }
-  ~ThreadCount() { kernels::set_thread_count(0); }
-};
 
 struct PairCase {
   std::string name;
@@ -73,20 +69,6 @@ struct Pair {
 
 std::vector<float> values(const Tensor& t) { return {t.begin(), t.end()}; }
 
-// |a − b| ≤ tol · max(1, |a|, |b|) everywhere
-void check_close(const std::vector<float>& a, const std::vector<float>& b, float tol, const std::string& what) {
-  REQUIRE(a.size() == b.size());
-  std::size_t bad = 0;
-  float worst = 0.0f;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const float error = std::abs(a[i] - b[i]) / std::max({1.0f, std::abs(a[i]), std::abs(b[i])});
-    bad += error > tol;
-    worst = std::max(worst, error);
-  }
-  INFO(what << ": worst relative difference " << worst);
-  CHECK(bad == 0);
-}
-
 }  // namespace
 
 TEST_CASE("conv_max_pool.matches_the_two_layers") {
@@ -112,7 +94,7 @@ TEST_CASE("conv_max_pool.matches_the_two_layers") {
     // (the bias's are of ~850 terms of size ~1 here; measured worst 1.03e-5 relative)
     const auto params = pair.conv.params();
     REQUIRE(params.size() == grads_layers.size());
-    for (std::size_t i = 0; i < params.size(); ++i) check_close(values(*params[i].grad), grads_layers[i], 1e-4f, params[i].name);
+    for (std::size_t i = 0; i < params.size(); ++i) check_close(*params[i].grad, grads_layers[i], 1e-4f, params[i].name.c_str());
   }
 }
 
@@ -190,11 +172,16 @@ TEST_CASE("conv_max_pool.sequential_trains_fused_as_unfused") {
   FitOptions options;
   options.epochs = 3, options.batch_size = 16;
   const History a = fused->fit(x, y, options), b = unfused->fit(x, y, options);
-  check_close(std::vector<float>(a.values.at("loss").begin(), a.values.at("loss").end()),
-              std::vector<float>(b.values.at("loss").begin(), b.values.at("loss").end()), 1e-4f, "loss per epoch");
+  const auto& loss_a = a.values.at("loss");
+  Tensor losses = Tensor::from_shape({loss_a.size()});
+  std::copy(loss_a.begin(), loss_a.end(), losses.begin());
+  check_close(losses, std::vector<float>(b.values.at("loss").begin(), b.values.at("loss").end()), 1e-4f, "loss per epoch");
   const auto wa = fused->get_weights(), wb = unfused->get_weights();
   REQUIRE(wa.size() == wb.size());
-  for (std::size_t i = 0; i < wa.size(); ++i) check_close(values(wa[i]), values(wb[i]), 1e-4f, "weight " + std::to_string(i));
+  for (std::size_t i = 0; i < wa.size(); ++i) {
+    CAPTURE(i);
+    check_close(wa[i], values(wb[i]), 1e-4f, "weights");
+  }
   // the predictions read the pool's output: after fusion it is the model's, not a stale one
-  check_close(values(fused->predict(x)), values(unfused->predict(x)), 1e-4f, "predictions");
+  check_close(fused->predict(x), values(unfused->predict(x)), 1e-4f, "predictions");
 }

@@ -15,16 +15,12 @@
 #include "kernels/im2col.hpp"
 #include "kernels/pooling.hpp"
 #include "kernels/parallel.hpp"
+#include "thread_count.hpp"
 
 namespace {
 
 using namespace neurite::kernels;
-
-// Sets the pool's thread count for one scope and restores the default after it.
-struct ThreadCount {
-  explicit ThreadCount(std::size_t threads) { set_thread_count(threads); }
-  ~ThreadCount() { set_thread_count(0); }
-};
+using neurite::testing::ThreadCount;
 
 }  // namespace
 

@@ -21,6 +21,9 @@ using Logs = std::map<std::string, double>;
 class Callback {
  public:
   virtual ~Callback() = default;
+  // Keras' name for the class ("EarlyStopping"): a checkpoint records its callbacks' names, so a
+  // resumed fit with other callbacks is refused naming them rather than misreading their state.
+  virtual std::string class_name() const { return "Callback"; }
   virtual void on_train_begin(Sequential&) {}
   virtual void on_epoch_begin(std::size_t /*epoch*/, Sequential&) {}
   virtual void on_batch_end(std::size_t /*batch*/, const Logs&, Sequential&) {}
@@ -41,6 +44,7 @@ class Callback {
 
 // A callback from functions, for callers that need one or two hooks (the CLI, the bindings).
 struct LambdaCallback final : Callback {
+  std::string class_name() const override { return "LambdaCallback"; }
   std::function<void(std::size_t, const Logs&, Sequential&)> batch_end, epoch_end;
   void on_batch_end(std::size_t b, const Logs& logs, Sequential& m) override { if (batch_end) batch_end(b, logs, m); }
   void on_epoch_end(std::size_t e, const Logs& logs, Sequential& m) override { if (epoch_end) epoch_end(e, logs, m); }
@@ -50,6 +54,7 @@ struct LambdaCallback final : Callback {
 // With restore_best_weights the model ends training with the weights of its best epoch.
 class EarlyStopping final : public Callback {
  public:
+  std::string class_name() const override { return "EarlyStopping"; }
   struct Options {
     std::string monitor = "val_loss";
     double min_delta = 0.0;
@@ -83,6 +88,7 @@ class EarlyStopping final : public Callback {
 // Keras' LearningRateScheduler: at each epoch's start the rate becomes schedule(epoch, current rate).
 class LearningRateScheduler final : public Callback {
  public:
+  std::string class_name() const override { return "LearningRateScheduler"; }
   using Schedule = std::function<double(std::size_t epoch, double learning_rate)>;
   explicit LearningRateScheduler(Schedule schedule) : schedule_(std::move(schedule)) {}
   void on_epoch_begin(std::size_t epoch, Sequential& model) override;
@@ -96,6 +102,7 @@ class LearningRateScheduler final : public Callback {
 // min_delta for `patience` epochs, then waits `cooldown` epochs; never below min_lr.
 class ReduceLROnPlateau final : public Callback {
  public:
+  std::string class_name() const override { return "ReduceLROnPlateau"; }
   struct Options {
     std::string monitor = "val_loss";
     double factor = 0.1;
@@ -124,6 +131,7 @@ class ReduceLROnPlateau final : public Callback {
 // epoch's end it evaluates the model on (x, y).
 class AccuracyMilestones final : public Callback {
  public:
+  std::string class_name() const override { return "AccuracyMilestones"; }
   struct Milestone {
     double threshold, accuracy, seconds;
     std::size_t epoch, batch;  // from 0; batch: batches done in that epoch

@@ -33,6 +33,12 @@ void expect_same(const nlohmann::json& saved, const char* key, const nlohmann::j
                                 ", this fit has " + now.dump());
 }
 
+nlohmann::json callback_names(const std::vector<Callback*>& callbacks) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const Callback* cb : callbacks) names.push_back(cb->class_name());
+  return names;
+}
+
 }  // namespace
 
 TrainingCheckpoint TrainingSession::checkpoint() const {
@@ -50,7 +56,8 @@ TrainingCheckpoint TrainingSession::checkpoint() const {
              {"epochs", options_.epochs},     {"epoch", epoch_},                   {"cursor", cursor_},
              {"batch", batch_},               {"in_epoch", in_epoch_},             {"finished", finished_},
              {"tracker", tracker_.state()},   {"history", history_json(history_)}, {"generator", model_.rng_.state()},
-             {"layer_generators", layer_generators}, {"callbacks", callbacks}, {"callback_floats", float_counts}};
+             {"layer_generators", layer_generators}, {"callbacks", callbacks}, {"callback_floats", float_counts},
+             {"callback_names", callback_names(options_.callbacks)}};
   c.optimizer = model_.optimizer()->state();
   c.order.assign(order_.begin(), order_.end());
   return c;
@@ -76,6 +83,11 @@ void TrainingSession::restore(const TrainingCheckpoint& c) {
       throw std::invalid_argument("checkpoint: it has " + std::to_string(layer_states.size()) +
                                   " layers with a random generator, this model " + std::to_string(rngs.size()));
     const auto& callbacks = s.at("callbacks");
+    // checkpoints from before callbacks were named are matched by their count alone
+    const nlohmann::json names = callback_names(options_.callbacks);
+    if (s.contains("callback_names") && s.at("callback_names") != names)
+      throw std::invalid_argument("checkpoint: it was taken with the callbacks " + s.at("callback_names").dump() +
+                                  ", this fit has " + names.dump());
     if (callbacks.size() != options_.callbacks.size())
       throw std::invalid_argument("checkpoint: it has " + std::to_string(callbacks.size()) + " callbacks, this fit " +
                                   std::to_string(options_.callbacks.size()));

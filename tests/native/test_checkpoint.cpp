@@ -198,6 +198,23 @@ TEST_CASE("checkpoint.of_another_fit_is_refused_naming_the_difference") {
   CHECK_THROWS_WITH_AS(other_model.session->restore(saved), doctest::Contains("layers with a random generator"),
                        std::invalid_argument);
 
+  // other callbacks: named, not misread as the saved ones' state (one of each here, so counts agree)
+  FitOptions same;
+  same.epochs = 3;
+  same.batch_size = 8;
+  same.validation_split = 0.25;
+  std::vector<std::unique_ptr<Callback>> plateau;
+  plateau.push_back(std::make_unique<ReduceLROnPlateau>(ReduceLROnPlateau::Options{}));
+  TrainingSession other_callbacks(*m, d.x, d.y, same, std::move(plateau));
+  CHECK_THROWS_WITH_AS(other_callbacks.restore(saved),
+                       doctest::Contains(R"(the callbacks ["EarlyStopping"], this fit has ["ReduceLROnPlateau"])"),
+                       std::invalid_argument);
+  TrainingCheckpoint unnamed = saved;  // taken before callbacks were named: matched by count
+  unnamed.state.erase("callback_names");
+  auto same_callbacks = start(*m, d);
+  same_callbacks.session->restore(unnamed);
+  CHECK(same_callbacks.early->state() == fit.early->state());
+
   TrainingCheckpoint broken = saved;
   broken.state.erase("tracker");
   auto fresh = start(*m, d);

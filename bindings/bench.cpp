@@ -77,7 +77,7 @@ emscripten::val profile_session(neurite::TrainingSession& session, std::size_t b
       ++i;
     } else {
       row.set("name", list[i]->name());
-      row.set("className", list[i]->class_name());
+      row.set("className", list[i]->class_name() + (model.passes_over(i) ? ", passed over" : ""));
     }
     layers.call<void>("push", row);
   }

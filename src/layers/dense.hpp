@@ -26,6 +26,8 @@ class Dense final : public Layer {
   std::vector<Param> params() override;
   json config() const override;
   Activation* output_activation() override { return activation_.get(); }
+  // its products see only rows of fan_in values: forward and backward never look at the shape
+  bool reads_input_as_rows() const override { return true; }
 
  private:
   std::size_t units_;

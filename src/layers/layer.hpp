@@ -61,6 +61,12 @@ class Layer {
   // The layer's Keras config without "name", "trainable", "dtype" and "batch_input_shape",
   // which Layer::full_config adds.
   virtual json config() const = 0;
+  // Whether the layer only reshapes (its output holds its input's values in their order), and
+  // whether it reads its input as rows of its last built axis whatever the shape it comes in: a
+  // model feeds a layer of the second kind straight from the one before a layer of the first, so
+  // nothing is copied either way (Flatten before Dense).
+  virtual bool only_reshapes() const { return false; }
+  virtual bool reads_input_as_rows() const { return false; }
   // The activation applied last in this layer, if any (the loss may fuse with it).
   virtual Activation* output_activation() { return nullptr; }
   // The layer's own random generator (Dropout's masks, the augmentations' draws), if it has one:

@@ -16,6 +16,7 @@ class Flatten final : public Layer {
   const Tensor& forward(const Tensor& x, bool training) override;
   const Tensor& backward(const Tensor& grad_out) override;
   json config() const override { return {{"data_format", "channels_last"}}; }
+  bool only_reshapes() const override { return true; }
 
  private:
   Tensor output_, grad_input_;
@@ -32,6 +33,7 @@ class Reshape final : public Layer {
   const Tensor& forward(const Tensor& x, bool training) override;
   const Tensor& backward(const Tensor& grad_out) override;
   json config() const override { return {{"target_shape", target_shape_}}; }
+  bool only_reshapes() const override { return true; }
 
  private:
   std::vector<long long> target_shape_;  // as given, -1 included: what the config writes back

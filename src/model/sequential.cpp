@@ -66,7 +66,11 @@ void Sequential::build(const Shape& input_shape) {
   }
   fused_.clear();
   fused_.resize(layers_.size());
-  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) fused_[i] = ConvMaxPool::fuse(*layers_[i], *layers_[i + 1]);
+  passed_over_.assign(layers_.size(), false);
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+    fused_[i] = ConvMaxPool::fuse(*layers_[i], *layers_[i + 1]);
+    passed_over_[i] = layers_[i]->only_reshapes() && layers_[i + 1]->reads_input_as_rows();
+  }
   built_ = true;
 }
 
@@ -156,6 +160,7 @@ void Sequential::attach_layer_profile(LayerProfile* profile) {
 const Tensor& Sequential::forward(const Tensor& x, bool training) {
   const Tensor* out = &x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
+    if (passed_over_[i]) continue;
     const auto start = profile_ ? ProfileClock::now() : ProfileClock::time_point{};
     const std::size_t first = i;
     out = fused_[i] ? &fused_[i++]->forward(*out) : &layers_[i]->forward(*out, training);
@@ -167,6 +172,7 @@ const Tensor& Sequential::forward(const Tensor& x, bool training) {
 void Sequential::backward(const Tensor& grad) {
   const Tensor* g = &grad;
   for (std::size_t i = layers_.size(); i-- > 0;) {
+    if (passed_over_[i]) continue;  // its input_gradient_needed() is the Dense's, checked already
     const auto start = profile_ ? ProfileClock::now() : ProfileClock::time_point{};
     g = i > 0 && fused_[i - 1] ? &fused_[--i]->backward(*g) : &layers_[i]->backward(*g);
     if (profile_) profile_->backward_ms[i] += milliseconds_since(start);

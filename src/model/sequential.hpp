@@ -106,6 +106,9 @@ class Sequential {
   // Whether layer i and layer i + 1 run as one (a Conv2D and the MaxPooling2D after it:
   // conv_max_pool.hpp); the profile then counts the pair's time at layer i.
   bool runs_fused_with_next(std::size_t i) const { return i < fused_.size() && fused_[i] != nullptr; }
+  // Whether layer i is passed over in training and predict: a Flatten (or Reshape) before a Dense,
+  // which reads the values where they are; the profile then counts nothing for it.
+  bool passes_over(std::size_t i) const { return i < passed_over_.size() && passed_over_[i]; }
 
   // Keras' model config: {"class_name": "Sequential", "config": {"name", "layers": [...]}}
   nlohmann::json topology() const;
@@ -133,6 +136,7 @@ class Sequential {
   Rng rng_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<std::unique_ptr<ConvMaxPool>> fused_;  // fused_[i]: layers i and i + 1 run as one
+  std::vector<bool> passed_over_;                     // see passes_over
   bool built_ = false;
   std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<Loss> loss_;

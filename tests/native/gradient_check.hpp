@@ -17,6 +17,13 @@ inline Tensor random_tensor(const Shape& full_shape, Rng& rng, float lo = -1.0f,
   return t;
 }
 
+// n class indices in [0, classes), as a sparse categorical loss takes them
+inline Tensor random_labels(std::size_t n, std::size_t classes, Rng& rng) {
+  Tensor labels = Tensor::from_shape({n});
+  for (float& v : labels) v = static_cast<float>(rng.below(classes));
+  return labels;
+}
+
 // |analytic − numeric| ≤ tol · max(1, |analytic|, |numeric|), value by value
 inline void check_close(const Tensor& analytic, const std::vector<float>& numeric, float tol, const char* what) {
   REQUIRE(analytic.size() == numeric.size());

@@ -19,6 +19,7 @@
 
 using namespace neurite;
 using neurite::testing::check_close;  // |a − b| ≤ tol · max(1, |a|, |b|), value by value
+using neurite::testing::random_labels;
 using neurite::testing::random_tensor;
 using neurite::testing::ThreadCount;
 
@@ -166,9 +167,7 @@ TEST_CASE("conv_max_pool.sequential_trains_fused_as_unfused") {
   for (std::size_t i = 0; i < unfused->layers().size(); ++i) CHECK_FALSE(unfused->runs_fused_with_next(i));
 
   Rng rng(8);
-  Tensor labels = Tensor::from_shape({64});
-  for (float& v : labels) v = static_cast<float>(rng.below(10));
-  const Samples x = Samples::of(random_tensor({64, 20, 20, 1}, rng, 0.0f, 1.0f)), y = Samples::of(labels);
+  const Samples x = Samples::of(random_tensor({64, 20, 20, 1}, rng, 0.0f, 1.0f)), y = Samples::of(random_labels(64, 10, rng));
   FitOptions options;
   options.epochs = 3, options.batch_size = 16;
   const History a = fused->fit(x, y, options), b = unfused->fit(x, y, options);
